@@ -1,0 +1,43 @@
+/*  agent_cmd.h - the staff commands of lontar-agent, one function each
+    group, and what they share.                                            */
+#ifndef AGENT_CMD_H
+#define AGENT_CMD_H
+
+#include <getopt.h>
+
+#include "lnt_cli.h"
+#include "lnt_office.h"
+
+#define AGENT_PROG "lontar-agent"
+
+/*  Options every command takes.                                            */
+typedef struct {
+    const char *data;         /* --data DIR, or NULL                       */
+    lnt_out_format_t format;  /* --format, table by default                */
+} agent_common_t;
+
+/*  Long options shared by all commands; their short letters: d f h.       */
+#define AGENT_COMMON_OPTIONS                                                 \
+    {"data", required_argument, NULL, 'd'},                                  \
+    {"format", required_argument, NULL, 'f'},                                \
+    {"help", no_argument, NULL, 'h'}
+
+/*  Handles a shared option. Returns 0 when handled, 1 when help was
+    printed (exit 0), 64 on a bad value, -1 when c is not shared.         */
+int agent_common_option (agent_common_t *common, int c, const char *usage);
+
+/*  Opens the office store; prints why not and returns the exit code.    */
+int agent_open (const agent_common_t *common, int flags, lnt_node_t **node);
+
+/*  Prints usage for an unknown option or missing argument; returns 64.   */
+int agent_bad_option (const char *usage);
+
+int agent_init (int argc, char **argv);
+int agent_suggestion (int argc, char **argv);
+int agent_rb (int argc, char **argv);
+int agent_lke (int argc, char **argv);
+int agent_import (int argc, char **argv);
+int agent_export (int argc, char **argv);
+int agent_backup (int argc, char **argv);
+
+#endif

@@ -1,0 +1,103 @@
+/*  agent_main.c - lontar-agent: the office's daemon and staff commands.
+    Parses the command word and hands over to the command's function.     */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agent_cmd.h"
+#include "lnt_log.h"
+
+static const char *s_usage =
+    "Usage: lontar-agent COMMAND [OPTIONS]\n"
+    "\n"
+    "The office side of lontar, for a KPU Kabupaten/Kota office.\n"
+    "\n"
+    "Commands for staff:\n"
+    "  init --office CODE          create this office's store\n"
+    "  suggestion add|list|show|status|respond\n"
+    "                              suggestions from citizens (saran, kotak saran)\n"
+    "  rb add|update|list          the RB action plan (rencana aksi)\n"
+    "  lke answer|list             self-assessment answers (LKE)\n"
+    "  import FILE                 records from a CSV file\n"
+    "  export                      every record, as JSON or CSV\n"
+    "  backup FILE                 a hot, compacted copy of the store\n"
+    "\n"
+    "Every command takes --data DIR (default $LONTAR_DATA, then\n"
+    "/var/lib/lontar/agent) and -h/--help; listings take\n"
+    "--format table|csv|json. 'lontar-agent COMMAND --help' tells more.\n"
+    "\n"
+    "Exit codes: 0 done, 64 usage, 65 refused data, 69 store unavailable,\n"
+    "70 internal error, 73 cannot create, 74 I/O error, 78 configuration.\n";
+
+int
+main (int argc, char **argv)
+{
+    /* Numbers in CSV and JSON always use a decimal point.                */
+    setlocale (LC_ALL, "C");
+    lnt_log_init (AGENT_PROG);
+    if (argc < 2) {
+        fputs (s_usage, stderr);
+        return 64;
+    }
+    const char *cmd = argv[1];
+    if (strcmp (cmd, "-h") == 0 || strcmp (cmd, "--help") == 0
+        || strcmp (cmd, "help") == 0) {
+        fputs (s_usage, stdout);
+        return 0;
+    }
+    if (strcmp (cmd, "-V") == 0 || strcmp (cmd, "--version") == 0) {
+        printf ("lontar-agent %s\n", LNT_VERSION);
+        return 0;
+    }
+    static const struct {
+        const char *name;                 /* command word                  */
+        int (*fn) (int argc, char **argv); /* its function                 */
+    } commands[] = {
+        {"init", agent_init},         {"suggestion", agent_suggestion},
+        {"rb", agent_rb},             {"lke", agent_lke},
+        {"import", agent_import},     {"export", agent_export},
+        {"backup", agent_backup},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp (cmd, commands[i].name) == 0)
+            return commands[i].fn (argc - 1, argv + 1);
+    return lnt_cli_usage (AGENT_PROG, "unknown command \"%s\"", cmd);
+}
+
+int
+agent_common_option (agent_common_t *common, int c, const char *usage)
+{
+    switch (c) {
+        case 'd':
+            common->data = optarg;
+            return 0;
+        case 'f':
+            return lnt_cli_format (AGENT_PROG, optarg, &common->format);
+        case 'h':
+            fputs (usage, stdout);
+            return 1;
+        default:
+            return -1;
+    }
+}
+
+int
+agent_bad_option (const char *usage)
+{
+    fputs (usage, stderr);
+    return 64;
+}
+
+int
+agent_open (const agent_common_t *common, int flags, lnt_node_t **node)
+{
+    lnt_why_t why = {""};
+    const char *dir = lnt_cli_data_dir (common->data, LNT_ROLE_AGENT);
+    int rc = lnt_node_open (dir, flags, node, &why);
+    if (!rc && lnt_node_role (*node) != LNT_ROLE_AGENT) {
+        lnt_node_destroy (node);
+        rc = lnt_why (&why, LNT_EINVAL, "the store in %s is a hub's, not an "
+                      "office's; give the office's --data", dir);
+    }
+    return rc ? lnt_cli_fail (AGENT_PROG, rc, &why) : 0;
+}

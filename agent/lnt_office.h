@@ -1,0 +1,83 @@
+/*  lnt_office.h - what regency staff do to their office's records:
+    suggestions (saran), action-plan items (rencana aksi) and LKE answers.
+
+    Each operation validates everything against the node's reference data
+    and the record's current state, then writes in one durable transaction:
+    the section, its change in the log, and for suggestions the private data
+    that never replicates. A refused operation changes nothing and says why.
+    The *_txn variants run inside a caller's write transaction (import puts
+    a whole file in one); the others open their own.                      */
+#ifndef LNT_OFFICE_H
+#define LNT_OFFICE_H
+
+#include "lnt_node.h"
+
+/*  Adds a suggestion. The caller fills received, channel, class_,
+    field_check, privacy, category, subject and text (the full text, also
+    when confidential: it is moved to the private data), and p with the
+    reporter's identity (p may be NULL). On success s holds the record as
+    stored, with its tracking number in s->id.                            */
+int lnt_office_suggestion_add (lnt_node_t *node, lnt_suggestion_t *s,
+                               const lnt_private_t *p, lnt_why_t *why);
+int lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
+                                   lnt_suggestion_t *s, const lnt_private_t *p,
+                                   lnt_why_t *why);
+
+/*  Reads a suggestion with its private data put back (p may be NULL).
+    0, LNT_ENOTFOUND (why says so) or a store error.                      */
+int lnt_office_suggestion_get (lnt_node_t *node, lnt_txn_t *txn,
+                               const char *id, lnt_suggestion_t *s,
+                               lnt_private_t *p, lnt_why_t *why);
+
+/*  Moves a suggestion to status, with a note; out receives the record.   */
+int lnt_office_suggestion_move (lnt_node_t *node, const char *id,
+                                lnt_status_t status, const char *note,
+                                lnt_suggestion_t *out, lnt_why_t *why);
+
+/*  Records the answer given to the citizen and moves an open suggestion to
+    done.                                                                  */
+int lnt_office_suggestion_respond (lnt_node_t *node, const char *id,
+                                   const char *text, lnt_suggestion_t *out,
+                                   lnt_why_t *why);
+
+/*  Adds an action-plan item. The caller fills everything but id, office
+    and updated; status is normally planned (import may bring others).   */
+int lnt_office_rb_add (lnt_node_t *node, lnt_rb_item_t *r, lnt_why_t *why);
+int lnt_office_rb_add_txn (lnt_node_t *node, lnt_txn_t *txn, lnt_rb_item_t *r,
+                           lnt_why_t *why);
+
+/*  What rb update changes: each has_* says whether to set that field.    */
+typedef struct {
+    bool has_realisation;        /* set realisation                        */
+    int64_t realisation;         /* new realisation, thousandths           */
+    bool has_status;             /* set status                             */
+    lnt_rb_status_t status;      /* new status (transitions apply)         */
+    const char *evidence;        /* new evidence, or NULL                  */
+    bool has_due;                /* set due                                */
+    int32_t due;                 /* new due date                           */
+    const char *person;          /* new person in charge, or NULL          */
+} lnt_rb_patch_t;
+
+int lnt_office_rb_update (lnt_node_t *node, const char *id,
+                          const lnt_rb_patch_t *patch, lnt_rb_item_t *out,
+                          lnt_why_t *why);
+
+/*  Reads an action-plan item. 0, LNT_ENOTFOUND or a store error.          */
+int lnt_office_rb_get (lnt_txn_t *txn, const char *id, lnt_rb_item_t *r,
+                       lnt_why_t *why);
+
+/*  Records (or replaces) the office's answer to an LKE item. The caller
+    fills year, item, answer, justification and evidence, and instrument
+    ("" for the default). id, office and answered are set here.            */
+int lnt_office_lke_answer (lnt_node_t *node, lnt_lke_answer_t *a,
+                           lnt_why_t *why);
+int lnt_office_lke_answer_txn (lnt_node_t *node, lnt_txn_t *txn,
+                               lnt_lke_answer_t *a, lnt_why_t *why);
+
+/*  Calls fn for every record of kind, in id order, until fn returns
+    non-zero (which is returned). The record borrows from txn.            */
+typedef int (lnt_office_each_fn) (const lnt_record_t *record, void *arg);
+int lnt_office_each (lnt_txn_t *txn, uint8_t kind, lnt_office_each_fn *fn,
+                     void *arg);
+
+#endif

@@ -1,0 +1,39 @@
+/*  lnt_buf.c - a growable byte buffer.                                     */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lnt_buf.h"
+#include "lnt_error.h"
+
+int
+lnt_buf_append (lnt_buf_t *self, const void *bytes, size_t len)
+{
+    if (self->len + len > self->cap) {
+        size_t cap = self->cap ? self->cap : 256;
+        while (cap < self->len + len)
+            cap *= 2;
+        char *data = realloc (self->data, cap);
+        if (!data)
+            return LNT_ENOMEM;
+        self->data = data;
+        self->cap = cap;
+    }
+    if (len)
+        memcpy (self->data + self->len, bytes, len);
+    self->len += len;
+    return 0;
+}
+
+void
+lnt_buf_reset (lnt_buf_t *self)
+{
+    self->len = 0;
+}
+
+void
+lnt_buf_free (lnt_buf_t *self)
+{
+    free (self->data);
+    self->data = NULL;
+    self->len = self->cap = 0;
+}

@@ -1,0 +1,64 @@
+/*  lnt_cli.c - shared command-line plumbing.                               */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lnt_cli.h"
+
+const char *
+lnt_cli_data_dir (const char *given, lnt_role_t role)
+{
+    if (given && *given)
+        return given;
+    const char *env = getenv ("LONTAR_DATA");
+    if (env && *env)
+        return env;
+    return role == LNT_ROLE_HUB ? "/var/lib/lontar/hub"
+                                : "/var/lib/lontar/agent";
+}
+
+int
+lnt_cli_fail (const char *prog, int rc, const lnt_why_t *why)
+{
+    if (why && why->text[0])
+        fprintf (stderr, "%s: %s\n", prog, why->text);
+    else
+        fprintf (stderr, "%s: %s\n", prog, lnt_strerror (rc));
+    return lnt_exit_code (rc);
+}
+
+int
+lnt_cli_usage (const char *prog, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    fprintf (stderr, "%s: ", prog);
+    vfprintf (stderr, format, args);
+    va_end (args);
+    fprintf (stderr, "\nTry '%s --help'.\n", prog);
+    return 64;
+}
+
+int
+lnt_cli_format (const char *prog, const char *name, lnt_out_format_t *format)
+{
+    if (lnt_out_format_parse (name, format) == 0)
+        return 0;
+    return lnt_cli_usage (prog, "--format must be table, csv or json, not "
+                          "\"%s\"", name);
+}
+
+int
+lnt_cli_int (const char *prog, const char *option, const char *text, int lo,
+             int hi, int *value)
+{
+    char *end;
+    errno = 0;
+    long v = strtol (text, &end, 10);
+    if (errno || end == text || *end || v < lo || v > hi)
+        return lnt_cli_usage (prog, "%s must be a whole number from %d to %d, "
+                              "not \"%s\"", option, lo, hi, text);
+    *value = (int) v;
+    return 0;
+}

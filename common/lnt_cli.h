@@ -1,0 +1,32 @@
+/*  lnt_cli.h - what every lontar command shares: the data folder, the
+    output format, and turning an error into a message and an exit code.  */
+#ifndef LNT_CLI_H
+#define LNT_CLI_H
+
+#include "lnt_error.h"
+#include "lnt_node.h"
+#include "lnt_out.h"
+
+/*  The data folder: given (from --data) if not NULL, else $LONTAR_DATA,
+    else /var/lib/lontar/agent or /var/lib/lontar/hub. Borrowed.          */
+const char *lnt_cli_data_dir (const char *given, lnt_role_t role);
+
+/*  Prints "prog: " and why's text (or the phrase of rc when why is empty)
+    to stderr; returns the exit code of rc.                                */
+int lnt_cli_fail (const char *prog, int rc, const lnt_why_t *why);
+
+/*  Prints "prog: " and a message, then "Try 'prog --help'." to stderr;
+    returns 64.                                                            */
+int lnt_cli_usage (const char *prog, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+/*  Parses --format; on a bad name prints usage and returns 64.            */
+int lnt_cli_format (const char *prog, const char *name,
+                    lnt_out_format_t *format);
+
+/*  Parses a whole number in [lo, hi] given for option; prints usage and
+    returns 64 when it is not one.                                         */
+int lnt_cli_int (const char *prog, const char *option, const char *text,
+                 int lo, int hi, int *value);
+
+#endif

@@ -1,0 +1,341 @@
+/*  lnt_node.c - node identity, reference data and logged section writes.  */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "lnt_log.h"
+#include "lnt_node.h"
+
+#define LNT_STORE_FORMAT 1 /* bumped when the store's layout changes      */
+
+struct lnt_node_t {
+    lnt_store_t *store;       /* the store                                 */
+    lnt_role_t role;          /* agent or hub                              */
+    char code[LNT_OFFICE_MAX + 1]; /* office or province code              */
+    uint64_t id;              /* node id (incarnation)                     */
+    lnt_ref_t *ref;           /* reference data from the store             */
+    lnt_clock_source_fn *clock_source; /* wall clock override, or NULL   */
+    void *clock_arg;          /* its argument                              */
+};
+
+typedef struct {
+    lnt_role_t role;      /* role of the new node                          */
+    const char *code;     /* its code                                       */
+    uint64_t id;          /* its node id                                    */
+    char *texts[32];      /* reference texts, in lnt_ref_parts order        */
+    size_t lens[32];      /* their lengths                                  */
+} s_init_t;
+
+static int
+s_init_write (lnt_txn_t *txn, void *arg)
+{
+    s_init_t *init = arg;
+    int rc;
+    if ((rc = lnt_txn_put_u64 (txn, LNT_DB_META, "format", LNT_STORE_FORMAT))
+        || (rc = lnt_txn_put_str (txn, LNT_DB_META, "role",
+                                  init->role == LNT_ROLE_HUB ? "hub"
+                                                             : "agent"))
+        || (rc = lnt_txn_put_str (txn, LNT_DB_META, "code", init->code))
+        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "node", init->id))
+        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "clock", 0))
+        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "log_head", 0)))
+        return rc;
+    for (size_t i = 0; i < lnt_ref_part_count; i++) {
+        const char *name = lnt_ref_parts[i].name;
+        rc = lnt_txn_put (txn, LNT_DB_REF, name, strlen (name),
+                          init->texts[i], init->lens[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static uint64_t
+s_random_id (void)
+{
+    uint64_t id = 0;
+    while (id == 0)
+        if (getrandom (&id, sizeof id, 0) != sizeof id)
+            id = 0;
+    return id;
+}
+
+/*  Is code valid for role under ref: an office in the list, or a province
+    that has offices in it.                                                 */
+static int
+s_code_check (const lnt_ref_t *ref, lnt_role_t role, const char *code,
+              lnt_why_t *why)
+{
+    if (role == LNT_ROLE_AGENT) {
+        if (!lnt_ref_office (ref, code))
+            return lnt_why (why, LNT_EINVAL, "office \"%s\" is not in the "
+                            "office list; use a region code such as 3503 "
+                            "(Trenggalek)", code);
+        return 0;
+    }
+    for (size_t i = 0; i < lnt_ref_office_count (ref); i++)
+        if (strcmp (lnt_ref_office_at (ref, i)->province, code) == 0)
+            return 0;
+    return lnt_why (why, LNT_EINVAL, "province \"%s\" has no offices in the "
+                    "office list; use a province code such as 35 (Jawa "
+                    "Timur)", code);
+}
+
+int
+lnt_node_init (const char *dir, lnt_role_t role, const char *code,
+               const char *ref_dir, size_t map_size, lnt_why_t *why)
+{
+    s_init_t init = {role, code, s_random_id (), {0}, {0}};
+    lnt_ref_t *ref = lnt_ref_new ();
+    lnt_store_t *store = NULL;
+    int rc = ref ? 0 : LNT_ENOMEM;
+    assert (lnt_ref_part_count <= 32);
+    for (size_t i = 0; !rc && i < lnt_ref_part_count; i++) {
+        char path[4096];
+        snprintf (path, sizeof path, "%s/%s", ref_dir, lnt_ref_parts[i].file);
+        rc = lnt_ref_read_file (path, &init.texts[i], &init.lens[i]);
+        if (rc) {
+            lnt_why (why, rc == LNT_ENOMEM ? rc : LNT_EIO,
+                     "cannot read reference file %s (%s); set LONTAR_REF to "
+                     "the folder of lontar's reference data", path,
+                     lnt_strerror (rc));
+            rc = rc == LNT_ENOMEM ? rc : LNT_EIO;
+            break;
+        }
+        rc = lnt_ref_load (ref, lnt_ref_parts[i].name, init.texts[i],
+                           init.lens[i], why);
+    }
+    if (!rc)
+        rc = s_code_check (ref, role, code, why);
+    if (!rc) {
+        rc = lnt_store_open (dir, LNT_STORE_CREATE, map_size, &store);
+        if (rc == LNT_EEXIST)
+            lnt_why (why, rc, "a store already exists in %s; nothing was "
+                     "changed", dir);
+        else if (rc)
+            lnt_why (why, rc == LNT_ECANTCREAT ? rc : LNT_ECANTCREAT,
+                     "cannot create a store in %s (%s)", dir,
+                     lnt_strerror (rc));
+        if (rc && rc != LNT_EEXIST)
+            rc = LNT_ECANTCREAT;
+    }
+    if (!rc)
+        rc = lnt_store_write (store, s_init_write, &init);
+    lnt_store_destroy (&store);
+    lnt_ref_destroy (&ref);
+    for (size_t i = 0; i < lnt_ref_part_count; i++)
+        free (init.texts[i]);
+    return rc;
+}
+
+/*  Loads every reference part the store holds.                             */
+static int
+s_load_ref (lnt_node_t *self, lnt_txn_t *txn, lnt_why_t *why)
+{
+    lnt_cursor_t *cur;
+    const void *k, *v;
+    size_t kl, vl;
+    int rc = lnt_cursor_open (txn, LNT_DB_REF, &cur);
+    if (rc)
+        return rc;
+    for (rc = lnt_cursor_seek (cur, NULL, 0, &k, &kl, &v, &vl); rc == 0;
+         rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
+        char name[128];
+        snprintf (name, sizeof name, "%.*s", (int) kl, (const char *) k);
+        rc = lnt_ref_load (self->ref, name, v, vl, why);
+        if (rc)
+            break;
+    }
+    lnt_cursor_close (&cur);
+    if (rc == LNT_ENOTFOUND)
+        rc = lnt_ref_complete (self->ref, why) ? 0 : LNT_EINVAL;
+    return rc;
+}
+
+int
+lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
+{
+    lnt_node_t *self = calloc (1, sizeof *self);
+    lnt_txn_t *txn = NULL;
+    if (!self || !(self->ref = lnt_ref_new ())) {
+        free (self);
+        return LNT_ENOMEM;
+    }
+    int rc = lnt_store_open (dir, flags & LNT_STORE_READONLY, 0, &self->store);
+    if (rc == LNT_ENOTFOUND || rc == LNT_EUNAVAIL) {
+        lnt_why (why, LNT_EUNAVAIL, "no lontar store in %s (or no access to "
+                 "it); create one with init, or give the right --data",
+                 dir);
+        rc = LNT_EUNAVAIL;
+        goto fail;
+    }
+    if (rc) {
+        lnt_why (why, rc, "cannot open the store in %s (%s)", dir,
+                 lnt_strerror (rc));
+        goto fail;
+    }
+    if ((rc = lnt_store_read (self->store, &txn)))
+        goto fail;
+    char role[16];
+    uint64_t format = lnt_txn_get_u64 (txn, LNT_DB_META, "format", 0);
+    if (format != LNT_STORE_FORMAT
+        || lnt_txn_get_str (txn, LNT_DB_META, "role", role, sizeof role)
+        || lnt_txn_get_str (txn, LNT_DB_META, "code", self->code,
+                            sizeof self->code)) {
+        rc = lnt_why (why, LNT_EINVAL, "the store in %s is not a lontar "
+                      "store of format %d", dir, LNT_STORE_FORMAT);
+        goto fail;
+    }
+    self->role = strcmp (role, "hub") == 0 ? LNT_ROLE_HUB : LNT_ROLE_AGENT;
+    self->id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", 0);
+    if ((rc = s_load_ref (self, txn, why)))
+        goto fail;
+    lnt_txn_end (&txn);
+    *node = self;
+    return 0;
+fail:
+    lnt_txn_end (&txn);
+    lnt_node_destroy (&self);
+    return rc;
+}
+
+void
+lnt_node_destroy (lnt_node_t **self_p)
+{
+    lnt_node_t *self = *self_p;
+    if (!self)
+        return;
+    lnt_store_destroy (&self->store);
+    lnt_ref_destroy (&self->ref);
+    free (self);
+    *self_p = NULL;
+}
+
+lnt_role_t
+lnt_node_role (const lnt_node_t *self)
+{
+    return self->role;
+}
+
+const char *
+lnt_node_code (const lnt_node_t *self)
+{
+    return self->code;
+}
+
+uint64_t
+lnt_node_id (const lnt_node_t *self)
+{
+    return self->id;
+}
+
+const lnt_ref_t *
+lnt_node_ref (const lnt_node_t *self)
+{
+    return self->ref;
+}
+
+lnt_store_t *
+lnt_node_store (lnt_node_t *self)
+{
+    return self->store;
+}
+
+void
+lnt_node_set_clock_source (lnt_node_t *self, lnt_clock_source_fn *fn,
+                           void *arg)
+{
+    self->clock_source = fn;
+    self->clock_arg = arg;
+}
+
+size_t
+lnt_node_key (uint8_t kind, const char *id, char *key)
+{
+    size_t len = strnlen (id, LNT_ID_MAX);
+    key[0] = (char) kind;
+    memcpy (key + 1, id, len);
+    return len + 1;
+}
+
+int
+lnt_node_get (lnt_txn_t *txn, uint8_t kind, const char *id,
+              lnt_record_t *record, lnt_why_t *why)
+{
+    char key[LNT_ID_MAX + 2];
+    const void *val;
+    size_t len;
+    int rc = lnt_txn_get (txn, LNT_DB_RECORDS, key, lnt_node_key (kind, id, key),
+                          &val, &len);
+    if (rc)
+        return rc;
+    return lnt_codec_record_decode (val, len, record, why);
+}
+
+int
+lnt_node_next_number (lnt_txn_t *txn, const char *name, uint64_t *n)
+{
+    uint64_t next = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, name, 0) + 1;
+    int rc = lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, name, next);
+    if (!rc)
+        *n = next;
+    return rc;
+}
+
+uint64_t
+lnt_node_log_head (lnt_txn_t *txn)
+{
+    return lnt_txn_get_u64 (txn, LNT_DB_META, "log_head", 0);
+}
+
+int
+lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
+                        const char *id, const char *office, int section,
+                        const void *body, size_t len, bool deleted,
+                        uint64_t *seq)
+{
+    assert (section == LNT_SECTION_OFFICE || section == LNT_SECTION_PROVINCE);
+    lnt_record_t record;
+    lnt_buf_t buf = {0};
+    int rc = lnt_node_get (txn, kind, id, &record, NULL);
+    if (rc == LNT_ENOTFOUND) {
+        memset (&record, 0, sizeof record);
+        record.kind = kind;
+        snprintf (record.id, sizeof record.id, "%s", id);
+        snprintf (record.office, sizeof record.office, "%s", office);
+    }
+    else if (rc)
+        return rc == LNT_EINVAL ? LNT_ESTORE : rc;
+    lnt_clock_t clock = {lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0),
+                         self->clock_source, self->clock_arg};
+    lnt_change_t change = {kind, "", "", (uint8_t) section,
+                           {true, lnt_clock_tick (&clock), self->id, deleted,
+                            deleted ? NULL : body, deleted ? 0 : len}};
+    snprintf (change.id, sizeof change.id, "%s", id);
+    snprintf (change.office, sizeof change.office, "%s", office);
+    record.sec[section] = change.state;
+    uint64_t head = lnt_node_log_head (txn) + 1;
+    unsigned char key[8];
+    char rkey[LNT_ID_MAX + 2];
+    lnt_store_key_u64 (head, key);
+    /* Encode the record first: its body pointers may borrow from the
+       store's page, which the put below may overwrite.                  */
+    if ((rc = lnt_codec_record_encode (&record, &buf))
+        || (rc = lnt_txn_put (txn, LNT_DB_RECORDS, rkey,
+                              lnt_node_key (kind, id, rkey), buf.data,
+                              buf.len)))
+        goto done;
+    lnt_buf_reset (&buf);
+    if ((rc = lnt_codec_change_encode (&change, &buf))
+        || (rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, buf.data, buf.len))
+        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "log_head", head))
+        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "clock", clock.last)))
+        goto done;
+    if (seq)
+        *seq = head;
+done:
+    lnt_buf_free (&buf);
+    return rc;
+}

@@ -1,0 +1,85 @@
+/*  lnt_node.h - a node's records over its store: identity, reference data,
+    the hybrid clock, and writes that append to the replication log.
+
+    A node is an office's agent or a province's hub. Its store holds who it
+    is (role, office or province code, node id), the reference data it
+    validates against, its records and its log. lnt_node_write_section is
+    the one way a section changes: in the caller's write transaction it
+    ticks the clock, stores the record's new state and appends the change
+    to the log under the next sequence number, so record, log and clock
+    always agree.
+
+    The node id is also the store's incarnation: a random 64-bit id made
+    when the store is created, and made anew when a restored store must not
+    be mistaken for the one it was copied from (DESIGN section 5).         */
+#ifndef LNT_NODE_H
+#define LNT_NODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lnt_clock.h"
+#include "lnt_codec.h"
+#include "lnt_error.h"
+#include "lnt_record.h"
+#include "lnt_ref.h"
+#include "lnt_store.h"
+
+typedef enum {
+    LNT_ROLE_AGENT, /* a regency or city office                            */
+    LNT_ROLE_HUB    /* a provincial office                                  */
+} lnt_role_t;
+
+typedef struct lnt_node_t lnt_node_t;
+
+/*  Creates the store in dir for a node of role and code (an office code
+    from the office list for an agent, a province code for a hub), with the
+    reference data read from ref_dir. map_size 0 means the default.
+    Returns 0, or: LNT_EEXIST a store is already there (nothing changed);
+    LNT_ECANTCREAT the folder cannot be made; LNT_EINVAL a bad code or bad
+    reference file (why says which); LNT_EIO a file cannot be read.        */
+int lnt_node_init (const char *dir, lnt_role_t role, const char *code,
+                   const char *ref_dir, size_t map_size, lnt_why_t *why);
+
+/*  Opens the node in dir. flags as lnt_store_open (LNT_STORE_READONLY).
+    Returns 0, or LNT_EUNAVAIL no store there, LNT_EINVAL the store is
+    not a lontar store or holds bad reference data, LNT_ESTORE.           */
+int lnt_node_open (const char *dir, int flags, lnt_node_t **node,
+                   lnt_why_t *why);
+void lnt_node_destroy (lnt_node_t **self_p);
+
+lnt_role_t lnt_node_role (const lnt_node_t *self);
+/*  The office (agent) or province (hub) code; borrowed.                   */
+const char *lnt_node_code (const lnt_node_t *self);
+uint64_t lnt_node_id (const lnt_node_t *self);
+const lnt_ref_t *lnt_node_ref (const lnt_node_t *self);
+lnt_store_t *lnt_node_store (lnt_node_t *self);
+
+/*  Replaces the wall clock, for tests of a clock that jumps.              */
+void lnt_node_set_clock_source (lnt_node_t *self, lnt_clock_source_fn *fn,
+                                void *arg);
+
+/*  Writes one section of a record in txn (see above). body is the
+    encoded body (ignored when deleted). Returns 0 and sets *seq to the
+    change's sequence number (seq may be NULL), or a store error.         */
+int lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
+                            const char *id, const char *office, int section,
+                            const void *body, size_t len, bool deleted,
+                            uint64_t *seq);
+
+/*  Reads a record. 0, LNT_ENOTFOUND, or LNT_EINVAL if it does not decode.
+    The record borrows from txn.                                            */
+int lnt_node_get (lnt_txn_t *txn, uint8_t kind, const char *id,
+                  lnt_record_t *record, lnt_why_t *why);
+
+/*  Builds the key of a record in LNT_DB_RECORDS: the kind byte and the id.
+    key holds LNT_ID_MAX + 2 bytes; returns the key's length.             */
+size_t lnt_node_key (uint8_t kind, const char *id, char *key);
+
+/*  Takes the next number of a counter (1 first). 0 or a store error.      */
+int lnt_node_next_number (lnt_txn_t *txn, const char *name, uint64_t *n);
+
+/*  The sequence number of the last change in the log (0: none).          */
+uint64_t lnt_node_log_head (lnt_txn_t *txn);
+
+#endif

@@ -1,0 +1,425 @@
+/*  lnt_store.c - the store over LMDB: environment, transactions with map
+    growth, named databases, cursors and hot backup.                       */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lnt_error.h"
+#include "lnt_log.h"
+#include "lnt_store.h"
+
+#define LNT_MAP_DEFAULT ((size_t) 64 << 20)
+
+/*  Names on disk, in lnt_db_t order.                                       */
+static const char *s_db_names[LNT_DB_COUNT] = {
+    "meta", "records", "log", "private", "ref", "counters",
+    "checkpoints", "conflicts", "dead", "rollups"};
+
+struct lnt_store_t {
+    MDB_env *env;              /* the LMDB environment                    */
+    MDB_dbi dbi[LNT_DB_COUNT]; /* handles of the named databases          */
+    char *dir;                 /* the folder; owned                       */
+    bool readonly;             /* opened with LNT_STORE_READONLY          */
+};
+
+struct lnt_txn_t {
+    MDB_txn *txn;       /* the LMDB transaction                            */
+    lnt_store_t *store; /* the store it belongs to                         */
+};
+
+struct lnt_cursor_t {
+    MDB_cursor *cursor; /* the LMDB cursor                                 */
+};
+
+static int
+s_error (int rc, const char *what, const char *dir)
+{
+    if (rc == MDB_NOTFOUND)
+        return LNT_ENOTFOUND;
+    if (rc == MDB_MAP_FULL)
+        return LNT_EMAPFULL;
+    if (rc == ENOMEM)
+        return LNT_ENOMEM;
+    lnt_log_error ("store dir=%s op=%s error=\"%s\" - store operation failed",
+                   dir ? dir : "?", what, mdb_strerror (rc));
+    return LNT_ESTORE;
+}
+
+int
+lnt_store_open (const char *dir, int flags, size_t map_size,
+                lnt_store_t **store)
+{
+    int rc;
+    lnt_store_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return LNT_ENOMEM;
+    self->dir = strdup (dir);
+    self->readonly = (flags & LNT_STORE_READONLY) != 0;
+    if (!self->dir) {
+        free (self);
+        return LNT_ENOMEM;
+    }
+    char path[4096];
+    snprintf (path, sizeof path, "%s/data.mdb", dir);
+    struct stat st;
+    bool exists = stat (path, &st) == 0;
+    if (flags & LNT_STORE_CREATE) {
+        if (exists) {
+            rc = LNT_EEXIST;
+            goto fail;
+        }
+        if (mkdir (dir, 0750) != 0 && errno != EEXIST) {
+            rc = LNT_ECANTCREAT;
+            goto fail;
+        }
+    }
+    else if (!exists) {
+        rc = LNT_ENOTFOUND;
+        goto fail;
+    }
+    if ((rc = mdb_env_create (&self->env)) != 0)
+        goto fail_mdb;
+    mdb_env_set_maxdbs (self->env, LNT_DB_COUNT);
+    mdb_env_set_maxreaders (self->env, 126);
+    /* An existing store keeps at least the size its file has grown to. */
+    if (!map_size)
+        map_size = LNT_MAP_DEFAULT;
+    if (exists && (size_t) st.st_size > map_size)
+        map_size = (size_t) st.st_size;
+    if ((rc = mdb_env_set_mapsize (self->env, map_size)) != 0)
+        goto fail_mdb;
+    unsigned int env_flags = MDB_NOTLS;
+    if (self->readonly)
+        env_flags |= MDB_RDONLY;
+    if ((rc = mdb_env_open (self->env, dir, env_flags, 0640)) != 0) {
+        if (rc == EACCES || rc == ENOENT) {
+            lnt_log_error ("store dir=%s error=\"%s\" - cannot open store",
+                           dir, mdb_strerror (rc));
+            rc = (flags & LNT_STORE_CREATE) ? LNT_ECANTCREAT : LNT_EUNAVAIL;
+            goto fail;
+        }
+        goto fail_mdb;
+    }
+    MDB_txn *txn;
+    if ((rc = mdb_txn_begin (self->env, NULL, self->readonly ? MDB_RDONLY : 0,
+                             &txn)) != 0)
+        goto fail_mdb;
+    for (int i = 0; i < LNT_DB_COUNT; i++) {
+        rc = mdb_dbi_open (txn, s_db_names[i],
+                           self->readonly ? 0 : MDB_CREATE, &self->dbi[i]);
+        if (rc != 0) {
+            mdb_txn_abort (txn);
+            goto fail_mdb;
+        }
+    }
+    if ((rc = mdb_txn_commit (txn)) != 0)
+        goto fail_mdb;
+    *store = self;
+    return 0;
+
+fail_mdb:
+    rc = s_error (rc, "open", dir);
+fail:
+    if (self->env)
+        mdb_env_close (self->env);
+    free (self->dir);
+    free (self);
+    return rc;
+}
+
+void
+lnt_store_destroy (lnt_store_t **self_p)
+{
+    assert (self_p);
+    lnt_store_t *self = *self_p;
+    if (!self)
+        return;
+    mdb_env_close (self->env);
+    free (self->dir);
+    free (self);
+    *self_p = NULL;
+}
+
+const char *
+lnt_store_dir (const lnt_store_t *self)
+{
+    return self->dir;
+}
+
+size_t
+lnt_store_map_size (const lnt_store_t *self)
+{
+    MDB_envinfo info;
+    mdb_env_info (self->env, &info);
+    return info.me_mapsize;
+}
+
+/*  Begins a transaction, adopting a map that another process grew.         */
+static int
+s_begin (lnt_store_t *self, unsigned int flags, MDB_txn **txn)
+{
+    int rc = mdb_txn_begin (self->env, NULL, flags, txn);
+    if (rc == MDB_MAP_RESIZED) {
+        mdb_env_set_mapsize (self->env, 0);
+        rc = mdb_txn_begin (self->env, NULL, flags, txn);
+    }
+    return rc;
+}
+
+int
+lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg)
+{
+    if (self->readonly)
+        return LNT_ESTORE;
+    for (;;) {
+        lnt_txn_t txn = {NULL, self};
+        int rc = s_begin (self, 0, &txn.txn);
+        if (rc != 0)
+            return s_error (rc, "begin", self->dir);
+        rc = fn (&txn, arg);
+        if (rc == 0) {
+            rc = mdb_txn_commit (txn.txn);
+            if (rc == 0)
+                return 0;
+            rc = s_error (rc, "commit", self->dir);
+        }
+        else
+            mdb_txn_abort (txn.txn);
+        if (rc != LNT_EMAPFULL)
+            return rc;
+        size_t size = lnt_store_map_size (self) * 2;
+        rc = mdb_env_set_mapsize (self->env, size);
+        if (rc != 0)
+            return s_error (rc, "grow", self->dir);
+        lnt_log_info ("store dir=%s map_size=%zu - map grown", self->dir,
+                      size);
+    }
+}
+
+int
+lnt_store_read (lnt_store_t *self, lnt_txn_t **txn)
+{
+    lnt_txn_t *t = calloc (1, sizeof *t);
+    if (!t)
+        return LNT_ENOMEM;
+    int rc = s_begin (self, MDB_RDONLY, &t->txn);
+    if (rc != 0) {
+        free (t);
+        return s_error (rc, "read", self->dir);
+    }
+    t->store = self;
+    *txn = t;
+    return 0;
+}
+
+void
+lnt_txn_end (lnt_txn_t **txn_p)
+{
+    if (!*txn_p)
+        return;
+    mdb_txn_abort ((*txn_p)->txn);
+    free (*txn_p);
+    *txn_p = NULL;
+}
+
+int
+lnt_txn_get (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
+             const void **val, size_t *vlen)
+{
+    MDB_val k = {klen, (void *) key}, v;
+    int rc = mdb_get (txn->txn, txn->store->dbi[db], &k, &v);
+    if (rc != 0)
+        return s_error (rc, "get", txn->store->dir);
+    *val = v.mv_data;
+    *vlen = v.mv_size;
+    return 0;
+}
+
+static int
+s_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
+       const void *val, size_t vlen, unsigned int flags)
+{
+    MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    int rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, flags);
+    return rc ? s_error (rc, "put", txn->store->dir) : 0;
+}
+
+int
+lnt_txn_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
+             const void *val, size_t vlen)
+{
+    return s_put (txn, db, key, klen, val, vlen, 0);
+}
+
+int
+lnt_txn_append (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
+                const void *val, size_t vlen)
+{
+    return s_put (txn, db, key, klen, val, vlen, MDB_APPEND);
+}
+
+int
+lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen)
+{
+    MDB_val k = {klen, (void *) key};
+    int rc = mdb_del (txn->txn, txn->store->dbi[db], &k, NULL);
+    return rc ? s_error (rc, "del", txn->store->dir) : 0;
+}
+
+size_t
+lnt_txn_count (lnt_txn_t *txn, lnt_db_t db)
+{
+    MDB_stat st;
+    if (mdb_stat (txn->txn, txn->store->dbi[db], &st) != 0)
+        return 0;
+    return st.ms_entries;
+}
+
+void
+lnt_store_key_u64 (uint64_t value, unsigned char key[8])
+{
+    for (int i = 7; i >= 0; i--, value >>= 8)
+        key[i] = (unsigned char) (value & 0xff);
+}
+
+uint64_t
+lnt_store_u64_key (const void *key)
+{
+    const unsigned char *k = key;
+    uint64_t value = 0;
+    for (int i = 0; i < 8; i++)
+        value = value << 8 | k[i];
+    return value;
+}
+
+uint64_t
+lnt_txn_get_u64 (lnt_txn_t *txn, lnt_db_t db, const char *key, uint64_t dflt)
+{
+    const void *val;
+    size_t len;
+    if (lnt_txn_get (txn, db, key, strlen (key), &val, &len) != 0 || len != 8)
+        return dflt;
+    return lnt_store_u64_key (val);
+}
+
+int
+lnt_txn_put_u64 (lnt_txn_t *txn, lnt_db_t db, const char *key, uint64_t value)
+{
+    unsigned char v[8];
+    lnt_store_key_u64 (value, v);
+    return lnt_txn_put (txn, db, key, strlen (key), v, 8);
+}
+
+int
+lnt_txn_get_str (lnt_txn_t *txn, lnt_db_t db, const char *key, char *buf,
+                 size_t size)
+{
+    const void *val;
+    size_t len;
+    int rc = lnt_txn_get (txn, db, key, strlen (key), &val, &len);
+    if (rc != 0)
+        return rc;
+    if (len >= size)
+        return LNT_EINVAL;
+    memcpy (buf, val, len);
+    buf[len] = 0;
+    return 0;
+}
+
+int
+lnt_txn_put_str (lnt_txn_t *txn, lnt_db_t db, const char *key,
+                 const char *value)
+{
+    return lnt_txn_put (txn, db, key, strlen (key), value, strlen (value));
+}
+
+int
+lnt_cursor_open (lnt_txn_t *txn, lnt_db_t db, lnt_cursor_t **cursor)
+{
+    lnt_cursor_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return LNT_ENOMEM;
+    int rc = mdb_cursor_open (txn->txn, txn->store->dbi[db], &self->cursor);
+    if (rc != 0) {
+        free (self);
+        return s_error (rc, "cursor", txn->store->dir);
+    }
+    *cursor = self;
+    return 0;
+}
+
+void
+lnt_cursor_close (lnt_cursor_t **cursor_p)
+{
+    if (!*cursor_p)
+        return;
+    mdb_cursor_close ((*cursor_p)->cursor);
+    free (*cursor_p);
+    *cursor_p = NULL;
+}
+
+static int
+s_cursor_get (lnt_cursor_t *self, MDB_val *k, MDB_cursor_op op,
+              const void **key, size_t *kl, const void **val, size_t *vl)
+{
+    MDB_val v;
+    int rc = mdb_cursor_get (self->cursor, k, &v, op);
+    if (rc != 0)
+        return s_error (rc, "cursor", NULL);
+    *key = k->mv_data;
+    *kl = k->mv_size;
+    *val = v.mv_data;
+    *vl = v.mv_size;
+    return 0;
+}
+
+int
+lnt_cursor_seek (lnt_cursor_t *self, const void *key, size_t klen,
+                 const void **k, size_t *kl, const void **v, size_t *vl)
+{
+    MDB_val mk = {klen, (void *) key};
+    return s_cursor_get (self, &mk, klen ? MDB_SET_RANGE : MDB_FIRST, k, kl,
+                         v, vl);
+}
+
+int
+lnt_cursor_next (lnt_cursor_t *self, const void **k, size_t *kl,
+                 const void **v, size_t *vl)
+{
+    MDB_val mk;
+    return s_cursor_get (self, &mk, MDB_NEXT, k, kl, v, vl);
+}
+
+int
+lnt_cursor_last (lnt_cursor_t *self, const void **k, size_t *kl,
+                 const void **v, size_t *vl)
+{
+    MDB_val mk;
+    return s_cursor_get (self, &mk, MDB_LAST, k, kl, v, vl);
+}
+
+int
+lnt_store_backup (lnt_store_t *self, const char *path)
+{
+    int fd = open (path, O_WRONLY | O_CREAT | O_EXCL, 0640);
+    if (fd < 0)
+        return errno == EEXIST ? LNT_EEXIST : LNT_EIO;
+    int rc = mdb_env_copyfd2 (self->env, fd, MDB_CP_COMPACT);
+    if (rc == 0 && fsync (fd) != 0)
+        rc = errno;
+    if (close (fd) != 0 && rc == 0)
+        rc = errno;
+    if (rc != 0) {
+        lnt_log_error ("store dir=%s file=%s error=\"%s\" - backup failed",
+                       self->dir, path, mdb_strerror (rc));
+        unlink (path);
+        return LNT_EIO;
+    }
+    return 0;
+}

@@ -1,0 +1,547 @@
+/*  lnt_codec.c - msgpack encoders and strict decoders for records,
+    changes and section bodies.                                            */
+#include <msgpack.h>
+#include <string.h>
+
+#include "lnt_codec.h"
+
+/*  The packer writes straight into an lnt_buf_t.                          */
+static int
+s_write (void *data, const char *bytes, size_t len)
+{
+    return lnt_buf_append ((lnt_buf_t *) data, bytes, len);
+}
+
+static void
+s_str (msgpack_packer *pk, const char *text)
+{
+    size_t len = strlen (text);
+    msgpack_pack_str (pk, len);
+    msgpack_pack_str_body (pk, text, len);
+}
+
+static void
+s_bin (msgpack_packer *pk, const void *data, size_t len)
+{
+    msgpack_pack_bin (pk, len);
+    msgpack_pack_bin_body (pk, data, len);
+}
+
+/*  Encoding can fail only on memory; the packer's return values are
+    folded into a check of the buffer instead of testing every call.      */
+static int
+s_finish (lnt_buf_t *out, size_t before, size_t want)
+{
+    return out->len > before && (want == 0 || out->len >= want) ? 0
+                                                                : LNT_ENOMEM;
+}
+
+/*  Decoding context: the array being read, and which record it is.        */
+typedef struct {
+    const msgpack_object_array *a; /* the fields                           */
+    const char *what;              /* "suggestion", for messages           */
+    lnt_why_t *why;                /* where to say what is wrong           */
+} s_in_t;
+
+static int
+s_bad (s_in_t *in, uint32_t i, const char *field, const char *problem)
+{
+    return lnt_why (in->why, LNT_EINVAL, "%s: field %u (%s) %s", in->what,
+                    i, field, problem);
+}
+
+static int
+s_get_str (s_in_t *in, uint32_t i, const char *field, char *buf, size_t max)
+{
+    const msgpack_object *o = &in->a->ptr[i];
+    if (o->type != MSGPACK_OBJECT_STR)
+        return s_bad (in, i, field, "is not a string");
+    if (o->via.str.size > max)
+        return s_bad (in, i, field, "is too long");
+    if (memchr (o->via.str.ptr, 0, o->via.str.size))
+        return s_bad (in, i, field, "holds a NUL byte");
+    memcpy (buf, o->via.str.ptr, o->via.str.size);
+    buf[o->via.str.size] = 0;
+    return 0;
+}
+
+static int
+s_get_i64 (s_in_t *in, uint32_t i, const char *field, int64_t lo, int64_t hi,
+           int64_t *value)
+{
+    const msgpack_object *o = &in->a->ptr[i];
+    int64_t v;
+    if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
+        if (o->via.u64 > (uint64_t) INT64_MAX)
+            return s_bad (in, i, field, "is out of range");
+        v = (int64_t) o->via.u64;
+    }
+    else if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        v = o->via.i64;
+    else
+        return s_bad (in, i, field, "is not an integer");
+    if (v < lo || v > hi)
+        return s_bad (in, i, field, "is out of range");
+    *value = v;
+    return 0;
+}
+
+static int
+s_get_u64 (s_in_t *in, uint32_t i, const char *field, uint64_t *value)
+{
+    const msgpack_object *o = &in->a->ptr[i];
+    if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return s_bad (in, i, field, "is not a non-negative integer");
+    *value = o->via.u64;
+    return 0;
+}
+
+static int
+s_get_small (s_in_t *in, uint32_t i, const char *field, int hi,
+             uint8_t *value)
+{
+    int64_t v;
+    int rc = s_get_i64 (in, i, field, 0, hi, &v);
+    if (!rc)
+        *value = (uint8_t) v;
+    return rc;
+}
+
+static int
+s_get_int (s_in_t *in, uint32_t i, const char *field, int lo, int hi,
+           int *value)
+{
+    int64_t v;
+    int rc = s_get_i64 (in, i, field, lo, hi, &v);
+    if (!rc)
+        *value = (int) v;
+    return rc;
+}
+
+static int
+s_get_bool (s_in_t *in, uint32_t i, const char *field, bool *value)
+{
+    const msgpack_object *o = &in->a->ptr[i];
+    if (o->type != MSGPACK_OBJECT_BOOLEAN)
+        return s_bad (in, i, field, "is not a boolean");
+    *value = o->via.boolean;
+    return 0;
+}
+
+/*  Unpacks data as one array of at least min fields, with nothing after
+    it. The caller must destroy *un whatever this returns.                 */
+static int
+s_unpack (msgpack_unpacked *un, const void *data, size_t len, uint32_t min,
+          s_in_t *in)
+{
+    size_t off = 0;
+    msgpack_unpacked_init (un);
+    if (!data || len == 0)
+        return lnt_why (in->why, LNT_EINVAL, "%s: empty", in->what);
+    if (msgpack_unpack_next (un, data, len, &off) != MSGPACK_UNPACK_SUCCESS)
+        return lnt_why (in->why, LNT_EINVAL, "%s: not valid msgpack",
+                        in->what);
+    if (off != len)
+        return lnt_why (in->why, LNT_EINVAL, "%s: %zu stray bytes at the end",
+                        in->what, len - off);
+    if (un->data.type != MSGPACK_OBJECT_ARRAY)
+        return lnt_why (in->why, LNT_EINVAL, "%s: not an array", in->what);
+    if (un->data.via.array.size < min)
+        return lnt_why (in->why, LNT_EINVAL, "%s: %u fields, expected %u",
+                        in->what, un->data.via.array.size, min);
+    in->a = &un->data.via.array;
+    return 0;
+}
+
+/*  ---- sections, records and changes ------------------------------------ */
+
+static void
+s_pack_section (msgpack_packer *pk, const lnt_section_t *sec)
+{
+    if (!sec->present) {
+        msgpack_pack_nil (pk);
+        return;
+    }
+    msgpack_pack_array (pk, 4);
+    msgpack_pack_uint64 (pk, sec->version);
+    msgpack_pack_uint64 (pk, sec->node);
+    if (sec->deleted)
+        msgpack_pack_true (pk);
+    else
+        msgpack_pack_false (pk);
+    s_bin (pk, sec->body, sec->deleted ? 0 : sec->body_len);
+}
+
+/*  Reads version, node, deleted and body from four consecutive fields.     */
+static int
+s_get_state (s_in_t *in, uint32_t i, lnt_section_t *sec)
+{
+    int rc;
+    if ((rc = s_get_u64 (in, i, "version", &sec->version))
+        || (rc = s_get_u64 (in, i + 1, "node", &sec->node))
+        || (rc = s_get_bool (in, i + 2, "deleted", &sec->deleted)))
+        return rc;
+    const msgpack_object *o = &in->a->ptr[i + 3];
+    if (o->type != MSGPACK_OBJECT_BIN)
+        return s_bad (in, i + 3, "body", "is not bin");
+    if (o->via.bin.size > LNT_BODY_MAX)
+        return s_bad (in, i + 3, "body", "is too long");
+    if (sec->deleted && o->via.bin.size)
+        return s_bad (in, i + 3, "body", "must be empty in a tombstone");
+    if (!sec->deleted && !o->via.bin.size)
+        return s_bad (in, i + 3, "body", "is empty");
+    sec->body = o->via.bin.size ? o->via.bin.ptr : NULL;
+    sec->body_len = o->via.bin.size;
+    sec->present = true;
+    return 0;
+}
+
+/*  Reads kind, id and office from the first three fields.                  */
+static int
+s_get_head (s_in_t *in, uint8_t *kind, char *id, char *office)
+{
+    int rc;
+    if ((rc = s_get_small (in, 0, "kind", 255, kind))
+        || (rc = s_get_str (in, 1, "id", id, LNT_ID_MAX))
+        || (rc = s_get_str (in, 2, "office", office, LNT_OFFICE_MAX)))
+        return rc;
+    if (*kind < LNT_KIND_SUGGESTION || *kind > LNT_KIND_REF)
+        return s_bad (in, 0, "kind", "is not a known kind");
+    if (!*id)
+        return s_bad (in, 1, "id", "is empty");
+    return 0;
+}
+
+int
+lnt_codec_record_encode (const lnt_record_t *record, lnt_buf_t *out)
+{
+    size_t before = out->len;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 5);
+    msgpack_pack_uint8 (&pk, record->kind);
+    s_str (&pk, record->id);
+    s_str (&pk, record->office);
+    s_pack_section (&pk, &record->sec[0]);
+    s_pack_section (&pk, &record->sec[1]);
+    return s_finish (out, before, before + 8);
+}
+
+int
+lnt_codec_record_decode (const void *data, size_t len, lnt_record_t *record,
+                         lnt_why_t *why)
+{
+    msgpack_unpacked un;
+    s_in_t in = {NULL, "record", why};
+    memset (record, 0, sizeof *record);
+    int rc = s_unpack (&un, data, len, 5, &in);
+    if (!rc)
+        rc = s_get_head (&in, &record->kind, record->id, record->office);
+    for (uint32_t s = 0; !rc && s < 2; s++) {
+        const msgpack_object *o = &in.a->ptr[3 + s];
+        if (o->type == MSGPACK_OBJECT_NIL)
+            continue;
+        if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 4) {
+            rc = s_bad (&in, 3 + s, "section", "is not nil or an array of 4");
+            break;
+        }
+        s_in_t sin = {&o->via.array, "record section", why};
+        rc = s_get_state (&sin, 0, &record->sec[s]);
+    }
+    msgpack_unpacked_destroy (&un);
+    return rc;
+}
+
+int
+lnt_codec_change_encode (const lnt_change_t *change, lnt_buf_t *out)
+{
+    size_t before = out->len;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 8);
+    msgpack_pack_uint8 (&pk, change->kind);
+    s_str (&pk, change->id);
+    s_str (&pk, change->office);
+    msgpack_pack_uint8 (&pk, change->section);
+    msgpack_pack_uint64 (&pk, change->state.version);
+    msgpack_pack_uint64 (&pk, change->state.node);
+    if (change->state.deleted)
+        msgpack_pack_true (&pk);
+    else
+        msgpack_pack_false (&pk);
+    s_bin (&pk, change->state.body,
+           change->state.deleted ? 0 : change->state.body_len);
+    return s_finish (out, before, before + 8);
+}
+
+int
+lnt_codec_change_decode (const void *data, size_t len, lnt_change_t *change,
+                         lnt_why_t *why)
+{
+    msgpack_unpacked un;
+    s_in_t in = {NULL, "change", why};
+    memset (change, 0, sizeof *change);
+    int rc = s_unpack (&un, data, len, 8, &in);
+    if (!rc)
+        rc = s_get_head (&in, &change->kind, change->id, change->office);
+    if (!rc)
+        rc = s_get_small (&in, 3, "section", 1, &change->section);
+    if (!rc)
+        rc = s_get_state (&in, 4, &change->state);
+    msgpack_unpacked_destroy (&un);
+    return rc;
+}
+
+/*  ---- bodies ------------------------------------------------------------ */
+
+int
+lnt_codec_suggestion_encode (const lnt_suggestion_t *s, lnt_buf_t *out)
+{
+    size_t before = out->len;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 12);
+    msgpack_pack_int64 (&pk, s->received);
+    msgpack_pack_uint8 (&pk, s->channel);
+    msgpack_pack_uint8 (&pk, s->class_);
+    if (s->field_check)
+        msgpack_pack_true (&pk);
+    else
+        msgpack_pack_false (&pk);
+    msgpack_pack_uint8 (&pk, s->privacy);
+    s_str (&pk, s->category);
+    s_str (&pk, s->subject);
+    s_str (&pk, s->text);
+    msgpack_pack_uint8 (&pk, s->status);
+    msgpack_pack_array (&pk, s->history_len);
+    for (int i = 0; i < s->history_len; i++) {
+        msgpack_pack_array (&pk, 3);
+        msgpack_pack_uint8 (&pk, s->history[i].status);
+        msgpack_pack_int64 (&pk, s->history[i].at);
+        s_str (&pk, s->history[i].note);
+    }
+    s_str (&pk, s->response);
+    msgpack_pack_int64 (&pk, s->responded);
+    return s_finish (out, before, 0);
+}
+
+/*  Instants on the wire: 2000-01-01 .. 2100-01-01 in ms, or 0 for none.   */
+#define LNT_MS_MIN 946684800000LL
+#define LNT_MS_MAX 4102444800000LL
+
+static int
+s_get_ms (s_in_t *in, uint32_t i, const char *field, bool optional,
+          int64_t *value)
+{
+    int rc = s_get_i64 (in, i, field, optional ? 0 : LNT_MS_MIN, LNT_MS_MAX,
+                        value);
+    if (!rc && optional && *value && *value < LNT_MS_MIN)
+        return s_bad (in, i, field, "is out of range");
+    return rc;
+}
+
+int
+lnt_codec_suggestion_decode (const void *data, size_t len,
+                             lnt_suggestion_t *s, lnt_why_t *why)
+{
+    msgpack_unpacked un;
+    s_in_t in = {NULL, "suggestion body", why};
+    int rc = s_unpack (&un, data, len, 12, &in);
+    if (!rc
+        && !(rc = s_get_ms (&in, 0, "received", false, &s->received))
+        && !(rc = s_get_small (&in, 1, "channel", LNT_CH_COUNT - 1,
+                               &s->channel))
+        && !(rc = s_get_small (&in, 2, "class", LNT_CL_COUNT - 1, &s->class_))
+        && !(rc = s_get_bool (&in, 3, "field_check", &s->field_check))
+        && !(rc = s_get_small (&in, 4, "privacy", LNT_PR_COUNT - 1,
+                               &s->privacy))
+        && !(rc = s_get_str (&in, 5, "category", s->category,
+                             LNT_CATEGORY_MAX))
+        && !(rc = s_get_str (&in, 6, "subject", s->subject, LNT_SUBJECT_MAX))
+        && !(rc = s_get_str (&in, 7, "text", s->text, LNT_TEXT_MAX))
+        && !(rc = s_get_small (&in, 8, "status", LNT_ST_COUNT - 1,
+                               &s->status))
+        && !(rc = s_get_str (&in, 10, "response", s->response, LNT_TEXT_MAX))
+        && !(rc = s_get_ms (&in, 11, "responded", true, &s->responded))) {
+        const msgpack_object *h = &in.a->ptr[9];
+        if (h->type != MSGPACK_OBJECT_ARRAY
+            || h->via.array.size > LNT_HISTORY_MAX)
+            rc = s_bad (&in, 9, "history", "is not an array of at most 32");
+        else
+            s->history_len = (uint8_t) h->via.array.size;
+        for (uint32_t i = 0; !rc && i < s->history_len; i++) {
+            const msgpack_object *step = &h->via.array.ptr[i];
+            if (step->type != MSGPACK_OBJECT_ARRAY
+                || step->via.array.size < 3) {
+                rc = s_bad (&in, 9, "history", "has a step that is not "
+                            "[status, at, note]");
+                break;
+            }
+            s_in_t sin = {&step->via.array, "suggestion history step", why};
+            if ((rc = s_get_small (&sin, 0, "status", LNT_ST_COUNT - 1,
+                                   &s->history[i].status))
+                || (rc = s_get_ms (&sin, 1, "at", false, &s->history[i].at)))
+                break;
+            rc = s_get_str (&sin, 2, "note", s->history[i].note, LNT_NOTE_MAX);
+        }
+    }
+    msgpack_unpacked_destroy (&un);
+    return rc;
+}
+
+int
+lnt_codec_private_encode (const lnt_private_t *p, lnt_buf_t *out)
+{
+    size_t before = out->len;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 3);
+    s_str (&pk, p->reporter_name);
+    s_str (&pk, p->reporter_contact);
+    s_str (&pk, p->text);
+    return s_finish (out, before, 0);
+}
+
+int
+lnt_codec_private_decode (const void *data, size_t len, lnt_private_t *p,
+                          lnt_why_t *why)
+{
+    msgpack_unpacked un;
+    s_in_t in = {NULL, "private data", why};
+    int rc = s_unpack (&un, data, len, 3, &in);
+    if (!rc
+        && !(rc = s_get_str (&in, 0, "reporter_name", p->reporter_name,
+                             LNT_NAME_MAX))
+        && !(rc = s_get_str (&in, 1, "reporter_contact", p->reporter_contact,
+                             LNT_NAME_MAX)))
+        rc = s_get_str (&in, 2, "text", p->text, LNT_TEXT_MAX);
+    msgpack_unpacked_destroy (&un);
+    return rc;
+}
+
+int
+lnt_codec_rb_item_encode (const lnt_rb_item_t *r, lnt_buf_t *out)
+{
+    size_t before = out->len;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 14);
+    msgpack_pack_int (&pk, r->year);
+    msgpack_pack_int (&pk, r->area);
+    s_str (&pk, r->programme);
+    s_str (&pk, r->activity);
+    s_str (&pk, r->sub_activity);
+    s_str (&pk, r->indicator);
+    msgpack_pack_int64 (&pk, r->target);
+    s_str (&pk, r->unit);
+    msgpack_pack_int64 (&pk, r->realisation);
+    msgpack_pack_uint8 (&pk, r->status);
+    if (r->due == LNT_NONE_DAY)
+        msgpack_pack_nil (&pk);
+    else
+        msgpack_pack_int32 (&pk, r->due);
+    s_str (&pk, r->person);
+    s_str (&pk, r->evidence);
+    msgpack_pack_int64 (&pk, r->updated);
+    return s_finish (out, before, 0);
+}
+
+int
+lnt_codec_rb_item_decode (const void *data, size_t len, lnt_rb_item_t *r,
+                          lnt_why_t *why)
+{
+    msgpack_unpacked un;
+    s_in_t in = {NULL, "action-plan body", why};
+    int rc = s_unpack (&un, data, len, 14, &in);
+    const int64_t big = 1000000000000000LL;
+    if (!rc && !(rc = s_get_int (&in, 0, "year", 0, 9999, &r->year))
+        && !(rc = s_get_int (&in, 1, "area", 0, 99, &r->area))
+        && !(rc = s_get_str (&in, 2, "programme", r->programme, LNT_SHORT_MAX))
+        && !(rc = s_get_str (&in, 3, "activity", r->activity, LNT_SHORT_MAX))
+        && !(rc = s_get_str (&in, 4, "sub_activity", r->sub_activity,
+                             LNT_SHORT_MAX))
+        && !(rc = s_get_str (&in, 5, "indicator", r->indicator,
+                             LNT_SHORT_MAX))
+        && !(rc = s_get_i64 (&in, 6, "target", 0, big, &r->target))
+        && !(rc = s_get_str (&in, 7, "unit", r->unit, LNT_UNIT_MAX))
+        && !(rc = s_get_i64 (&in, 8, "realisation", 0, big, &r->realisation))
+        && !(rc = s_get_small (&in, 9, "status", LNT_RB_COUNT - 1,
+                               &r->status))
+        && !(rc = s_get_str (&in, 11, "person", r->person, LNT_NAME_MAX))
+        && !(rc = s_get_str (&in, 12, "evidence", r->evidence,
+                             LNT_EVIDENCE_MAX))
+        && !(rc = s_get_ms (&in, 13, "updated", true, &r->updated))) {
+        int due;
+        if (in.a->ptr[10].type == MSGPACK_OBJECT_NIL)
+            r->due = LNT_NONE_DAY;
+        else if (!(rc = s_get_int (&in, 10, "due", 0, 2932896, &due)))
+            r->due = due;
+    }
+    msgpack_unpacked_destroy (&un);
+    return rc;
+}
+
+int
+lnt_codec_lke_answer_encode (const lnt_lke_answer_t *a, lnt_buf_t *out)
+{
+    size_t before = out->len;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 7);
+    msgpack_pack_int (&pk, a->year);
+    s_str (&pk, a->instrument);
+    s_str (&pk, a->item);
+    s_str (&pk, a->answer);
+    s_str (&pk, a->justification);
+    s_str (&pk, a->evidence);
+    msgpack_pack_int64 (&pk, a->answered);
+    return s_finish (out, before, 0);
+}
+
+int
+lnt_codec_lke_answer_decode (const void *data, size_t len,
+                             lnt_lke_answer_t *a, lnt_why_t *why)
+{
+    msgpack_unpacked un;
+    s_in_t in = {NULL, "LKE answer body", why};
+    int rc = s_unpack (&un, data, len, 7, &in);
+    if (!rc && !(rc = s_get_int (&in, 0, "year", 0, 9999, &a->year))
+        && !(rc = s_get_str (&in, 1, "instrument", a->instrument,
+                             LNT_INSTRUMENT_MAX))
+        && !(rc = s_get_str (&in, 2, "item", a->item, LNT_ITEM_MAX))
+        && !(rc = s_get_str (&in, 3, "answer", a->answer, LNT_ANSWER_MAX))
+        && !(rc = s_get_str (&in, 4, "justification", a->justification,
+                             LNT_TEXT_MAX))
+        && !(rc = s_get_str (&in, 5, "evidence", a->evidence,
+                             LNT_EVIDENCE_MAX)))
+        rc = s_get_ms (&in, 6, "answered", true, &a->answered);
+    msgpack_unpacked_destroy (&un);
+    return rc;
+}
+
+int
+lnt_codec_lke_verdict_encode (const lnt_lke_verdict_t *v, lnt_buf_t *out)
+{
+    size_t before = out->len;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 3);
+    s_str (&pk, v->answer);
+    s_str (&pk, v->note);
+    msgpack_pack_int64 (&pk, v->verified);
+    return s_finish (out, before, 0);
+}
+
+int
+lnt_codec_lke_verdict_decode (const void *data, size_t len,
+                              lnt_lke_verdict_t *v, lnt_why_t *why)
+{
+    msgpack_unpacked un;
+    s_in_t in = {NULL, "LKE verdict body", why};
+    int rc = s_unpack (&un, data, len, 3, &in);
+    if (!rc && !(rc = s_get_str (&in, 0, "answer", v->answer, LNT_ANSWER_MAX))
+        && !(rc = s_get_str (&in, 1, "note", v->note, LNT_NOTE_MAX)))
+        rc = s_get_ms (&in, 2, "verified", true, &v->verified);
+    msgpack_unpacked_destroy (&un);
+    return rc;
+}
