@@ -29,23 +29,20 @@ s_date (lnt_out_t *out, int32_t day)
     lnt_out_str (out, buf);
 }
 
-/*  A value in thousandths: a number in JSON, a plain decimal elsewhere.  */
+/*  A value in thousandths, as a number with no more decimals than it
+    needs ("2", "2.5", "0.125").                                           */
 static void
-s_milli (lnt_out_t *out, lnt_out_format_t format, int64_t value)
+s_milli (lnt_out_t *out, int64_t value)
 {
     int decimals = 3;
-    while (decimals > 0 && value % 10 == 0 && decimals--)
+    while (decimals > 0 && value % 10 == 0) {
         value /= 10;
-    if (format == LNT_OUT_JSON) {
-        double v = (double) value;
-        for (int i = 0; i < decimals; i++)
-            v /= 10;
-        lnt_out_num (out, v, decimals);
-        return;
+        decimals--;
     }
-    char buf[32];
-    lnt_decimal_format (value, decimals, buf, sizeof buf);
-    lnt_out_str (out, buf);
+    double v = (double) value;
+    for (int i = 0; i < decimals; i++)
+        v /= 10;
+    lnt_out_num (out, v, decimals);
 }
 
 /*  A yes/no: true/false in JSON, "yes" or "no" elsewhere.                */
@@ -227,8 +224,8 @@ lnt_listing_rb_row (lnt_out_t *out, lnt_out_format_t format,
     if (format == LNT_OUT_TABLE) {
         lnt_out_int (out, r->area);
         lnt_out_str (out, status);
-        s_milli (out, format, r->realisation);
-        s_milli (out, format, r->target);
+        s_milli (out, r->realisation);
+        s_milli (out, r->target);
         lnt_out_str (out, r->unit);
         lnt_out_num (out, s_progress (r), 0);
         s_date (out, r->due);
@@ -243,9 +240,9 @@ lnt_listing_rb_row (lnt_out_t *out, lnt_out_format_t format,
     lnt_out_str (out, r->activity);
     lnt_out_str (out, r->sub_activity);
     lnt_out_str (out, r->indicator);
-    s_milli (out, format, r->target);
+    s_milli (out, r->target);
     lnt_out_str (out, r->unit);
-    s_milli (out, format, r->realisation);
+    s_milli (out, r->realisation);
     lnt_out_num (out, s_progress (r), 1);
     lnt_out_str (out, status);
     s_date (out, r->due);
