@@ -39,5 +39,11 @@ int agent_lke (int argc, char **argv);
 int agent_import (int argc, char **argv);
 int agent_export (int argc, char **argv);
 int agent_backup (int argc, char **argv);
+int agent_run (int argc, char **argv);
+int agent_status (int argc, char **argv);
+
+/*  The data folder a command wrote to, or NULL: main nudges the daemon
+    there after the command succeeded.                                     */
+extern const char *agent_written_dir;
 
 #endif

@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "agent_cmd.h"
+#include "lnt_control.h"
 #include "lnt_log.h"
+
+const char *agent_written_dir;
 
 static const char *s_usage =
     "Usage: lontar-agent COMMAND [OPTIONS]\n"
@@ -21,6 +24,12 @@ static const char *s_usage =
     "  import FILE                 records from a CSV file\n"
     "  export                      every record, as JSON or CSV\n"
     "  backup FILE                 a hot, compacted copy of the store\n"
+    "  status                      the link to the provincial hub\n"
+    "\n"
+    "The daemon (for systemd):\n"
+    "  run [--hub ENDPOINT] [--insecure]\n"
+    "                              send records to the hub, apply what it\n"
+    "                              sends back\n"
     "\n"
     "Every command takes --data DIR (default $LONTAR_DATA, then\n"
     "/var/lib/lontar/agent) and -h/--help; listings take\n"
@@ -56,11 +65,17 @@ main (int argc, char **argv)
         {"init", agent_init},         {"suggestion", agent_suggestion},
         {"rb", agent_rb},             {"lke", agent_lke},
         {"import", agent_import},     {"export", agent_export},
-        {"backup", agent_backup},
+        {"backup", agent_backup},     {"run", agent_run},
+        {"status", agent_status},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp (cmd, commands[i].name) == 0)
-            return commands[i].fn (argc - 1, argv + 1);
+        if (strcmp (cmd, commands[i].name) == 0) {
+            int rc = commands[i].fn (argc - 1, argv + 1);
+            /* A write ships at once: tell the daemon, if one runs.       */
+            if (rc == 0 && agent_written_dir)
+                lnt_control_nudge (agent_written_dir);
+            return rc;
+        }
     return lnt_cli_usage (AGENT_PROG, "unknown command \"%s\"", cmd);
 }
 
@@ -94,10 +109,14 @@ agent_open (const agent_common_t *common, int flags, lnt_node_t **node)
     lnt_why_t why = {""};
     const char *dir = lnt_cli_data_dir (common->data, LNT_ROLE_AGENT);
     int rc = lnt_node_open (dir, flags, node, &why);
+    if (!rc && !(flags & LNT_STORE_READONLY))
+        agent_written_dir = dir;
     if (!rc && lnt_node_role (*node) != LNT_ROLE_AGENT) {
         lnt_node_destroy (node);
-        rc = lnt_why (&why, LNT_EINVAL, "the store in %s is a hub's, not an "
-                      "office's; give the office's --data", dir);
+        /* No office store there: unavailable (69), as for a folder
+           without a store.                                             */
+        rc = lnt_why (&why, LNT_EUNAVAIL, "the store in %s is a hub's, not "
+                      "an office's; give the office's --data", dir);
     }
     return rc ? lnt_cli_fail (AGENT_PROG, rc, &why) : 0;
 }

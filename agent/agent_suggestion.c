@@ -334,11 +334,15 @@ s_one (agent_common_t *common, const char *verb, int argc, char **argv)
     else if (is_respond)
         err = lnt_office_suggestion_respond (node, id, text, s, &why);
     else {
+        /* show is the office's own view: it includes the text of a
+           confidential suggestion, which lives in the private data.      */
+        lnt_private_t *p = malloc (sizeof *p);
         lnt_txn_t *txn = NULL;
-        err = lnt_store_read (lnt_node_store (node), &txn);
+        err = p ? lnt_store_read (lnt_node_store (node), &txn) : LNT_ENOMEM;
         if (!err)
-            err = lnt_office_suggestion_get (node, txn, id, s, NULL, &why);
+            err = lnt_office_suggestion_get (node, txn, id, s, p, &why);
         lnt_txn_end (&txn);
+        free (p);
     }
     if (err)
         rc = lnt_cli_fail (AGENT_PROG, err, &why);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lnt_csv.h"
 #include "lnt_import.h"
@@ -194,10 +195,18 @@ s_import (lnt_txn_t *txn, void *arg)
     lnt_import_kind_t kind = LNT_IMPORT_UNKNOWN;
     s_problems_clear (res);
     *res = (lnt_import_result_t){0};
+    /* A file that cannot be read is an I/O failure (exit 74), not bad
+       data: scripts take 65 to mean "fix the rows".                      */
     FILE *file = fopen (im->path, "rb");
     if (!file)
-        return lnt_why (im->why, errno == ENOENT ? LNT_ENOTFOUND : LNT_EIO,
-                        "cannot read %s: %s", im->path, strerror (errno));
+        return lnt_why (im->why, LNT_EIO, "cannot read %s: %s", im->path,
+                        strerror (errno));
+    struct stat st;
+    if (fstat (fileno (file), &st) == 0 && S_ISDIR (st.st_mode)) {
+        fclose (file);
+        return lnt_why (im->why, LNT_EIO, "cannot read %s: it is a folder, "
+                        "not a CSV file", im->path);
+    }
     lnt_csv_t *csv = lnt_csv_new (file, LNT_TEXT_MAX, 16);
     if (!csv) {
         fclose (file);
@@ -305,6 +314,7 @@ typedef struct {
     lnt_txn_t *txn;     /* read transaction                                 */
     FILE *out;          /* where to                                         */
     lnt_suggestion_t s; /* scratch                                          */
+    lnt_private_t p;    /* scratch: a confidential suggestion's text        */
     lnt_rb_item_t r;    /* scratch                                          */
 } s_export_t;
 
@@ -319,8 +329,10 @@ s_export_one (const lnt_record_t *rec, void *arg)
     char buf[32];
     if (rec->kind == LNT_KIND_SUGGESTION) {
         lnt_suggestion_t *s = &ex->s;
-        int rc = lnt_office_suggestion_get (ex->node, ex->txn, rec->id, s, NULL,
-                                            NULL);
+        /* With the private data, for a confidential suggestion's text:
+           import refuses one without (the reporter is not written).     */
+        int rc = lnt_office_suggestion_get (ex->node, ex->txn, rec->id, s,
+                                            &ex->p, NULL);
         if (rc)
             return rc;
         char when[17];

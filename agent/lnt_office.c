@@ -1,4 +1,5 @@
 /*  lnt_office.c - staff operations on an office's records.                */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +54,11 @@ lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
                      &year, &mon, &day);
     char counter[32];
     snprintf (counter, sizeof counter, "suggestion/%d", year);
-    uint64_t n;
-    int rc = lnt_node_next_number (txn, counter, &n);
-    if (rc)
-        return rc;
+    /* The number is taken only once the record passed its checks: in an
+       import that goes on past bad rows, a refused row must not use one
+       up and leave a gap in the tracking numbers.                        */
+    uint64_t n = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, counter, 0) + 1;
+    int rc;
     snprintf (s->office, sizeof s->office, "%s", office);
     lnt_id_suggestion (s->id, office, year, n);
     s->status = LNT_ST_RECEIVED;
@@ -78,6 +80,10 @@ lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
     if (s->privacy == LNT_PR_CONFIDENTIAL && !priv.text[0])
         return lnt_why (why, LNT_EINVAL, "new suggestion \"%.60s\": text is "
                         "empty; it is required", s->subject);
+    uint64_t taken;
+    if ((rc = lnt_node_next_number (txn, counter, &taken)))
+        return rc;
+    assert (taken == n);
     lnt_buf_t body = {0};
     rc = lnt_codec_suggestion_encode (s, &body);
     if (!rc)
@@ -280,11 +286,17 @@ lnt_office_rb_add_txn (lnt_node_t *node, lnt_txn_t *txn, lnt_rb_item_t *r,
         return lnt_why (why, LNT_EINVAL, "new action-plan item \"%.60s\": "
                         "year %d is not 2000-2100", r->activity, r->year);
     snprintf (counter, sizeof counter, "rb/%d", r->year);
-    int rc = lnt_node_next_number (txn, counter, &n);
-    if (rc)
-        return rc;
+    /* As for suggestions: check before the number is taken.              */
+    n = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, counter, 0) + 1;
     snprintf (r->office, sizeof r->office, "%s", office);
     lnt_id_rb_item (r->id, office, r->year, n);
+    int rc = lnt_rb_item_check (r, lnt_node_ref (node), why);
+    uint64_t taken;
+    if (!rc)
+        rc = lnt_node_next_number (txn, counter, &taken);
+    if (rc)
+        return rc;
+    assert (taken == n);
     return s_rb_write (node, txn, r, why);
 }
 

@@ -130,9 +130,8 @@ lnt_node_init (const char *dir, lnt_role_t role, const char *code,
     return rc;
 }
 
-/*  Loads every reference part the store holds.                             */
-static int
-s_load_ref (lnt_node_t *self, lnt_txn_t *txn, lnt_why_t *why)
+int
+lnt_node_load_ref (lnt_node_t *self, lnt_txn_t *txn, lnt_why_t *why)
 {
     lnt_cursor_t *cur;
     const void *k, *v;
@@ -190,7 +189,7 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
     }
     self->role = strcmp (role, "hub") == 0 ? LNT_ROLE_HUB : LNT_ROLE_AGENT;
     self->id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", 0);
-    if ((rc = s_load_ref (self, txn, why)))
+    if ((rc = lnt_node_load_ref (self, txn, why)))
         goto fail;
     lnt_txn_end (&txn);
     *node = self;
@@ -310,8 +309,11 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
         return rc == LNT_EINVAL ? LNT_ESTORE : rc;
     lnt_clock_t clock = {lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0),
                          self->clock_source, self->clock_arg};
+    /* The id is read in the transaction: another process (the daemon)
+       may have taken a new incarnation since this node was opened.     */
+    uint64_t node_id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", self->id);
     lnt_change_t change = {kind, "", "", (uint8_t) section,
-                           {true, lnt_clock_tick (&clock), self->id, deleted,
+                           {true, lnt_clock_tick (&clock), node_id, deleted,
                             deleted ? NULL : body, deleted ? 0 : len}};
     snprintf (change.id, sizeof change.id, "%s", id);
     snprintf (change.office, sizeof change.office, "%s", office);
@@ -338,4 +340,58 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
 done:
     lnt_buf_free (&buf);
     return rc;
+}
+
+void
+lnt_node_set_id (lnt_node_t *self, uint64_t id)
+{
+    self->id = id;
+}
+
+int
+lnt_node_reincarnate (lnt_node_t *self, lnt_txn_t *txn, bool relog,
+                      uint64_t *new_id)
+{
+    uint64_t id = s_random_id ();
+    *new_id = id;
+    int rc = lnt_txn_put_u64 (txn, LNT_DB_META, "node", id);
+    if (rc || !relog)
+        return rc;
+    if ((rc = lnt_txn_drop (txn, LNT_DB_LOG)))
+        return rc;
+    int section = self->role == LNT_ROLE_HUB ? LNT_SECTION_PROVINCE
+                                             : LNT_SECTION_OFFICE;
+    lnt_cursor_t *cur;
+    const void *k, *v;
+    size_t kl, vl;
+    uint64_t head = 0;
+    lnt_buf_t buf = {0};
+    if ((rc = lnt_cursor_open (txn, LNT_DB_RECORDS, &cur)))
+        return rc;
+    for (rc = lnt_cursor_seek (cur, NULL, 0, &k, &kl, &v, &vl); rc == 0;
+         rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
+        lnt_record_t rec;
+        if (lnt_codec_record_decode (v, vl, &rec, NULL) != 0)
+            continue;
+        const lnt_section_t *sec = &rec.sec[section];
+        bool mine = self->role == LNT_ROLE_HUB
+                    || strcmp (rec.office, self->code) == 0;
+        if (!sec->present || !mine)
+            continue;
+        lnt_change_t change = {rec.kind, "", "", (uint8_t) section, *sec};
+        memcpy (change.id, rec.id, sizeof change.id);
+        memcpy (change.office, rec.office, sizeof change.office);
+        unsigned char key[8];
+        lnt_store_key_u64 (++head, key);
+        lnt_buf_reset (&buf);
+        if ((rc = lnt_codec_change_encode (&change, &buf))
+            || (rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, buf.data,
+                                     buf.len)))
+            break;
+    }
+    lnt_cursor_close (&cur);
+    lnt_buf_free (&buf);
+    if (rc != LNT_ENOTFOUND)
+        return rc;
+    return lnt_txn_put_u64 (txn, LNT_DB_META, "log_head", head);
 }

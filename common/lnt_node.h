@@ -55,6 +55,10 @@ uint64_t lnt_node_id (const lnt_node_t *self);
 const lnt_ref_t *lnt_node_ref (const lnt_node_t *self);
 lnt_store_t *lnt_node_store (lnt_node_t *self);
 
+/*  Loads again every reference part the store holds (after the hub sent
+    new ones down). 0, or LNT_EINVAL with why.                            */
+int lnt_node_load_ref (lnt_node_t *self, lnt_txn_t *txn, lnt_why_t *why);
+
 /*  Replaces the wall clock, for tests of a clock that jumps.              */
 void lnt_node_set_clock_source (lnt_node_t *self, lnt_clock_source_fn *fn,
                                 void *arg);
@@ -78,6 +82,18 @@ size_t lnt_node_key (uint8_t kind, const char *id, char *key);
 
 /*  Takes the next number of a counter (1 first). 0 or a store error.      */
 int lnt_node_next_number (lnt_txn_t *txn, const char *name, uint64_t *n);
+
+/*  Takes a new node id (incarnation) in txn, for a store that went back in
+    time. With relog, also empties the log and appends again, from sequence
+    1, the current state of every section this node writes (office
+    sections of its office for an agent, province sections for a hub),
+    each with the stamp it has. *new_id is the new id: give it to
+    lnt_node_set_id once txn has committed. 0 or a store error.           */
+int lnt_node_reincarnate (lnt_node_t *self, lnt_txn_t *txn, bool relog,
+                          uint64_t *new_id);
+
+/*  Sets the node id this object writes with (after a reincarnation).    */
+void lnt_node_set_id (lnt_node_t *self, uint64_t id);
 
 /*  The sequence number of the last change in the log (0: none).          */
 uint64_t lnt_node_log_head (lnt_txn_t *txn);

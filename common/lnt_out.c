@@ -459,3 +459,9 @@ lnt_out_print_one (lnt_out_t *self, FILE *out)
         putc ('\n', out);
     }
 }
+
+lnt_out_format_t
+lnt_out_format (const lnt_out_t *self)
+{
+    return self->format;
+}

@@ -36,6 +36,9 @@ lnt_out_t *lnt_out_new (lnt_out_format_t format);
 /*  Frees the listing; sets *self_p to NULL; safe on NULL.                  */
 void lnt_out_destroy (lnt_out_t **self_p);
 
+/*  The format the listing was made for.                                   */
+lnt_out_format_t lnt_out_format (const lnt_out_t *self);
+
 /*  Adds a column. name is its JSON name (dots nest); title is the header
     shown in the table and CSV (NULL: use name). Numbers are right-aligned
     in the table. All columns come before the first row.                   */

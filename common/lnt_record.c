@@ -126,10 +126,19 @@ lnt_suggestion_check (const lnt_suggestion_t *s, const lnt_ref_t *ref,
         || (rc = lnt_text_check (s->response, LNT_TEXT_MAX, false, rec,
                                  "response", why)))
         return rc;
-    if (s->channel >= LNT_CH_COUNT || s->class_ >= LNT_CL_COUNT
-        || s->privacy >= LNT_PR_COUNT || s->status >= LNT_ST_COUNT)
-        return lnt_why (why, LNT_EINVAL, "%s: channel, class, privacy or "
-                        "status out of range", rec);
+    /* One message per field, so it names the one that is wrong.          */
+    if (s->channel >= LNT_CH_COUNT)
+        return lnt_why (why, LNT_EINVAL, "%s: channel %d is out of range",
+                        rec, s->channel);
+    if (s->class_ >= LNT_CL_COUNT)
+        return lnt_why (why, LNT_EINVAL, "%s: class %d is out of range", rec,
+                        s->class_);
+    if (s->privacy >= LNT_PR_COUNT)
+        return lnt_why (why, LNT_EINVAL, "%s: privacy %d is out of range",
+                        rec, s->privacy);
+    if (s->status >= LNT_ST_COUNT)
+        return lnt_why (why, LNT_EINVAL, "%s: status %d is out of range", rec,
+                        s->status);
     if (s->privacy == LNT_PR_CONFIDENTIAL && s->text[0])
         return lnt_why (why, LNT_EINVAL, "%s: the text of a confidential "
                         "suggestion must not leave the office", rec);

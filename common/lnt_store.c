@@ -26,6 +26,7 @@ struct lnt_store_t {
     MDB_dbi dbi[LNT_DB_COUNT]; /* handles of the named databases          */
     char *dir;                 /* the folder; owned                       */
     bool readonly;             /* opened with LNT_STORE_READONLY          */
+    int readers;               /* read transactions open in this process  */
 };
 
 struct lnt_txn_t {
@@ -110,9 +111,13 @@ lnt_store_open (const char *dir, int flags, size_t map_size,
     if ((rc = mdb_txn_begin (self->env, NULL, self->readonly ? MDB_RDONLY : 0,
                              &txn)) != 0)
         goto fail_mdb;
+    /* Only a new store gets its databases: opening another program's
+       LMDB environment must not write into it (a missing one is
+       MDB_NOTFOUND, "no lontar store").                                  */
     for (int i = 0; i < LNT_DB_COUNT; i++) {
         rc = mdb_dbi_open (txn, s_db_names[i],
-                           self->readonly ? 0 : MDB_CREATE, &self->dbi[i]);
+                           (flags & LNT_STORE_CREATE) ? MDB_CREATE : 0,
+                           &self->dbi[i]);
         if (rc != 0) {
             mdb_txn_abort (txn);
             goto fail_mdb;
@@ -160,12 +165,16 @@ lnt_store_map_size (const lnt_store_t *self)
     return info.me_mapsize;
 }
 
-/*  Begins a transaction, adopting a map that another process grew.         */
+/*  Begins a transaction, adopting a map that another process grew. Changing
+    the map unmaps the pages that values of open read transactions point
+    into, so while this process has one open the map stays as it is, and
+    the begin fails (LMDB allows mdb_env_set_mapsize only with no
+    transaction active in the process).                                     */
 static int
 s_begin (lnt_store_t *self, unsigned int flags, MDB_txn **txn)
 {
     int rc = mdb_txn_begin (self->env, NULL, flags, txn);
-    if (rc == MDB_MAP_RESIZED) {
+    if (rc == MDB_MAP_RESIZED && self->readers == 0) {
         mdb_env_set_mapsize (self->env, 0);
         rc = mdb_txn_begin (self->env, NULL, flags, txn);
     }
@@ -193,6 +202,12 @@ lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg)
             mdb_txn_abort (txn.txn);
         if (rc != LNT_EMAPFULL)
             return rc;
+        if (self->readers > 0) {
+            lnt_log_error ("store dir=%s readers=%d - map full, and it "
+                           "cannot grow while a read transaction is open",
+                           self->dir, self->readers);
+            return LNT_EMAPFULL;
+        }
         size_t size = lnt_store_map_size (self) * 2;
         rc = mdb_env_set_mapsize (self->env, size);
         if (rc != 0)
@@ -214,6 +229,7 @@ lnt_store_read (lnt_store_t *self, lnt_txn_t **txn)
         return s_error (rc, "read", self->dir);
     }
     t->store = self;
+    self->readers++;
     *txn = t;
     return 0;
 }
@@ -223,6 +239,7 @@ lnt_txn_end (lnt_txn_t **txn_p)
 {
     if (!*txn_p)
         return;
+    (*txn_p)->store->readers--;
     mdb_txn_abort ((*txn_p)->txn);
     free (*txn_p);
     *txn_p = NULL;
@@ -270,6 +287,13 @@ lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen)
     MDB_val k = {klen, (void *) key};
     int rc = mdb_del (txn->txn, txn->store->dbi[db], &k, NULL);
     return rc ? s_error (rc, "del", txn->store->dir) : 0;
+}
+
+int
+lnt_txn_drop (lnt_txn_t *txn, lnt_db_t db)
+{
+    int rc = mdb_drop (txn->txn, txn->store->dbi[db], 0);
+    return rc ? s_error (rc, "drop", txn->store->dir) : 0;
 }
 
 size_t

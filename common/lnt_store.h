@@ -96,6 +96,9 @@ int lnt_txn_append (lnt_txn_t *txn, lnt_db_t db, const void *key,
 /*  Deletes key. 0, LNT_ENOTFOUND or LNT_ESTORE.                            */
 int lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen);
 
+/*  Empties db. 0 or LNT_ESTORE.                                            */
+int lnt_txn_drop (lnt_txn_t *txn, lnt_db_t db);
+
 /*  Number of entries in db, or 0 on error.                                 */
 size_t lnt_txn_count (lnt_txn_t *txn, lnt_db_t db);
 

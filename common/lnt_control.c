@@ -1,0 +1,60 @@
+/*  lnt_control.c - nudges and status requests over a daemon's local
+    control socket.                                                        */
+#include <czmq.h>
+
+#include "lnt_control.h"
+#include "lnt_error.h"
+
+int
+lnt_control_endpoint (const char *dir, char *buf, size_t size)
+{
+    /* An ipc path is bounded by sun_path (108 bytes with the NUL).      */
+    int n = snprintf (buf, size, "ipc://%s/control.sock", dir);
+    if (n < 0 || (size_t) n >= size || strlen (buf) - 6 >= 107)
+        return LNT_EINVAL;
+    return 0;
+}
+
+/*  A DEALER connected to the daemon of dir, or NULL.                      */
+static zsock_t *
+s_connect (const char *dir, int timeout_ms)
+{
+    char endpoint[300];
+    if (lnt_control_endpoint (dir, endpoint, sizeof endpoint))
+        return NULL;
+    /* Only a daemon that is there should get the message: IMMEDIATE
+       makes a send with no connection wait (sndtimeo), then give up.    */
+    zsock_t *sock = zsock_new (ZMQ_DEALER);
+    if (!sock)
+        return NULL;
+    zsock_set_immediate (sock, 1);
+    zsock_set_sndtimeo (sock, timeout_ms);
+    zsock_set_rcvtimeo (sock, timeout_ms);
+    zsock_set_linger (sock, 100);
+    if (zsock_connect (sock, "%s", endpoint) != 0)
+        zsock_destroy (&sock);
+    return sock;
+}
+
+void
+lnt_control_nudge (const char *dir)
+{
+    zsock_t *sock = s_connect (dir, 50);
+    if (!sock)
+        return;
+    zstr_send (sock, "NUDGE");
+    zsock_destroy (&sock);
+}
+
+char *
+lnt_control_status (const char *dir, int timeout_ms)
+{
+    zsock_t *sock = s_connect (dir, timeout_ms);
+    if (!sock)
+        return NULL;
+    char *reply = NULL;
+    if (zstr_send (sock, "STATUS") == 0)
+        reply = zstr_recv (sock);
+    zsock_destroy (&sock);
+    return reply;
+}

@@ -1,0 +1,26 @@
+/*  lnt_control.h - the local control socket of a daemon, in its data
+    folder: commands that write to the store nudge the daemon through it so
+    it ships at once, and `status` asks it how it stands.
+
+    The daemon binds a ROUTER at ipc://DATA/control.sock; a command
+    connects a DEALER. Messages are single text frames: "NUDGE" (no
+    answer) and "STATUS" (answered with one frame of key=value lines).   */
+#ifndef LNT_CONTROL_H
+#define LNT_CONTROL_H
+
+#include <stddef.h>
+
+/*  Writes the control endpoint of the data folder dir into buf.
+    0, or LNT_EINVAL when the path is too long for an ipc endpoint.       */
+int lnt_control_endpoint (const char *dir, char *buf, size_t size);
+
+/*  Tells the daemon of dir that the store has new changes. Best effort:
+    when no daemon listens it returns after at most 50 ms.                 */
+void lnt_control_nudge (const char *dir);
+
+/*  Asks the daemon of dir for its status, waiting up to timeout_ms.
+    Returns a fresh string of key=value lines (the caller frees it), or
+    NULL when no daemon answered.                                          */
+char *lnt_control_status (const char *dir, int timeout_ms);
+
+#endif

@@ -1,0 +1,95 @@
+/*  lnt_replica.c - merge a replicated change into the store.              */
+#include <string.h>
+
+#include "lnt_node.h"
+#include "lnt_replica.h"
+
+size_t
+lnt_replica_conflict_key (uint8_t kind, const char *id, uint8_t section,
+                          uint64_t node, char *key)
+{
+    size_t len = lnt_node_key (kind, id, key);
+    key[len++] = 0;
+    key[len++] = (char) section;
+    lnt_store_key_u64 (node, (unsigned char *) key + len);
+    return len + 8;
+}
+
+/*  Keeps state as node's conflict on this section, unless a greater one
+    is kept already.                                                       */
+static int
+s_keep_conflict (lnt_txn_t *txn, const lnt_change_t *change,
+                 const lnt_section_t *state, lnt_buf_t *buf)
+{
+    char key[LNT_ID_MAX + 12];
+    size_t klen = lnt_replica_conflict_key (change->kind, change->id,
+                                            change->section, state->node, key);
+    const void *val;
+    size_t vlen;
+    int rc = lnt_txn_get (txn, LNT_DB_CONFLICTS, key, klen, &val, &vlen);
+    if (rc == 0) {
+        lnt_change_t kept;
+        if (lnt_codec_change_decode (val, vlen, &kept, NULL) == 0
+            && lnt_merge_compare (&kept.state, state) >= 0)
+            return 0;
+    }
+    else if (rc != LNT_ENOTFOUND)
+        return rc;
+    lnt_change_t loser = *change;
+    loser.state = *state;
+    lnt_buf_reset (buf);
+    if ((rc = lnt_codec_change_encode (&loser, buf)))
+        return rc;
+    return lnt_txn_put (txn, LNT_DB_CONFLICTS, key, klen, buf->data, buf->len);
+}
+
+int
+lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
+                   bool keep_conflicts, lnt_merge_t *merge)
+{
+    lnt_record_t current, next;
+    lnt_merge_t local;
+    if (!merge)
+        merge = &local;
+    int rc = lnt_node_get (txn, change->kind, change->id, &current, NULL);
+    if (rc && rc != LNT_ENOTFOUND)
+        return rc == LNT_EINVAL ? LNT_ESTORE : rc;
+    lnt_merge_decide (rc == LNT_ENOTFOUND ? NULL : &current, change, &next,
+                      merge);
+    lnt_buf_t buf = {0};
+    rc = 0;
+    /* Keep the conflict before the record is overwritten: the displaced
+       state borrows from the record's page.                             */
+    if (keep_conflicts && merge->conflict)
+        rc = s_keep_conflict (txn, change, &merge->conflict_state, &buf);
+    if (!rc && keep_conflicts && merge->clear) {
+        char key[LNT_ID_MAX + 12];
+        size_t klen = lnt_replica_conflict_key (change->kind, change->id,
+                                                change->section,
+                                                merge->clear_node, key);
+        rc = lnt_txn_del (txn, LNT_DB_CONFLICTS, key, klen);
+        if (rc == LNT_ENOTFOUND)
+            rc = 0;
+    }
+    if (!rc && (merge->verdict == LNT_MERGE_NEW
+                || merge->verdict == LNT_MERGE_WIN)) {
+        char key[LNT_ID_MAX + 2];
+        lnt_buf_reset (&buf);
+        rc = lnt_codec_record_encode (&next, &buf);
+        if (!rc)
+            rc = lnt_txn_put (txn, LNT_DB_RECORDS, key,
+                              lnt_node_key (change->kind, change->id, key),
+                              buf.data, buf.len);
+    }
+    lnt_buf_free (&buf);
+    return rc;
+}
+
+int
+lnt_replica_observe (lnt_txn_t *txn, uint64_t version)
+{
+    uint64_t clock = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
+    if (version <= clock)
+        return 0;
+    return lnt_txn_put_u64 (txn, LNT_DB_META, "clock", version);
+}

@@ -1,0 +1,30 @@
+/*  lnt_replica.h - applying a change that came from another node: merge it
+    into the record (lnt_merge), keep conflicts, and move the clock past
+    what was seen. Used by the hub for what offices send up and by the
+    agent for what the hub sends down. Nothing here appends to the log:
+    a replicated change is not this node's own write.
+
+    Conflicts live in LNT_DB_CONFLICTS under kind, id, NUL, section and
+    node (8 bytes, big-endian); the value is the losing change.           */
+#ifndef LNT_REPLICA_H
+#define LNT_REPLICA_H
+
+#include "lnt_merge.h"
+#include "lnt_store.h"
+
+/*  Merges change into its record in txn. With keep_conflicts, updates the
+    conflict store as merge says. *merge (may be NULL) says what happened.
+    0 or a store error.                                                     */
+int lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
+                       bool keep_conflicts, lnt_merge_t *merge);
+
+/*  Moves the node's stored clock past version (one put per batch, not per
+    change). 0 or a store error.                                            */
+int lnt_replica_observe (lnt_txn_t *txn, uint64_t version);
+
+/*  The key of a conflict; key holds LNT_ID_MAX + 12 bytes. Returns its
+    length.                                                                 */
+size_t lnt_replica_conflict_key (uint8_t kind, const char *id, uint8_t section,
+                                 uint64_t node, char *key);
+
+#endif

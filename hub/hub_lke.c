@@ -1,0 +1,134 @@
+/*  hub_lke.c - "lontar-hub lke verify": a provincial assessor's verified
+    answer, written to the province section of the office's LKE answer in
+    the hub's store; it flows down to the office.                         */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lnt_cli.h"
+#include "lnt_control.h"
+#include "lnt_node.h"
+
+#define HUB_PROG "lontar-hub"
+
+static const char *s_usage =
+    "Usage: lontar-hub lke verify OFFICE YEAR ITEM ANSWER [--note T]\n"
+    "                             [--data DIR]\n"
+    "\n"
+    "Records the assessor's verified answer to an office's LKE item (the\n"
+    "office must have answered it). ANSWER is as the item's answer type\n"
+    "allows (Y/T, A-D, or 0-100 for a percentage). It reaches the office,\n"
+    "where 'lontar-agent lke list' shows both answers. Verifying again\n"
+    "replaces the verdict.\n";
+
+typedef struct {
+    lnt_node_t *hub;          /* the hub                                   */
+    const char *id;           /* the answer's id                           */
+    lnt_lke_verdict_t v;      /* the verdict                               */
+    lnt_why_t *why;           /* why it was refused                        */
+} s_verify_t;
+
+static int
+s_verify (lnt_txn_t *txn, void *arg)
+{
+    s_verify_t *sv = arg;
+    lnt_record_t rec;
+    lnt_lke_answer_t a;
+    int rc = lnt_node_get (txn, LNT_KIND_LKE_ANSWER, sv->id, &rec, sv->why);
+    if (rc == LNT_ENOTFOUND || (!rc && (!rec.sec[0].present
+                                        || rec.sec[0].deleted)))
+        return lnt_why (sv->why, LNT_ENOTFOUND, "the hub holds no answer %s; "
+                        "the office must answer the item first (see "
+                        "lontar-hub offices for its replication)", sv->id);
+    if (rc)
+        return rc;
+    memset (&a, 0, sizeof a);
+    if ((rc = lnt_codec_lke_answer_decode (rec.sec[0].body,
+                                           rec.sec[0].body_len, &a, sv->why)))
+        return rc;
+    memcpy (a.id, rec.id, sizeof a.id);
+    memcpy (a.office, rec.office, sizeof a.office);
+    if ((rc = lnt_lke_verdict_check (&sv->v, &a, lnt_node_ref (sv->hub),
+                                     sv->why)))
+        return rc;
+    lnt_buf_t body = {0};
+    rc = lnt_codec_lke_verdict_encode (&sv->v, &body);
+    if (!rc)
+        rc = lnt_node_write_section (sv->hub, txn, LNT_KIND_LKE_ANSWER, a.id,
+                                     a.office, LNT_SECTION_PROVINCE, body.data,
+                                     body.len, false, NULL);
+    lnt_buf_free (&body);
+    return rc;
+}
+
+int hub_lke (int argc, char **argv);
+
+int
+hub_lke (int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"note", required_argument, NULL, 'n'},
+        {"data", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *note = "", *data = NULL;
+    int c, year;
+    if (argc < 2 || strcmp (argv[1], "verify") != 0) {
+        if (argc >= 2 && (strcmp (argv[1], "-h") == 0
+                          || strcmp (argv[1], "--help") == 0)) {
+            fputs (s_usage, stdout);
+            return 0;
+        }
+        fputs (s_usage, stderr);
+        return 64;
+    }
+    argc--;
+    argv++;
+    optind = 0;
+    while ((c = getopt_long (argc, argv, "d:h", options, NULL)) != -1) {
+        if (c == 'n')
+            note = optarg;
+        else if (c == 'd')
+            data = optarg;
+        else if (c == 'h') {
+            fputs (s_usage, stdout);
+            return 0;
+        }
+        else {
+            fputs (s_usage, stderr);
+            return 64;
+        }
+    }
+    if (argc - optind != 4)
+        return lnt_cli_usage (HUB_PROG, "lke verify needs OFFICE YEAR ITEM "
+                              "ANSWER");
+    const char *office = argv[optind], *item = argv[optind + 2],
+               *answer = argv[optind + 3];
+    int rc = lnt_cli_int (HUB_PROG, "YEAR", argv[optind + 1], 2000, 2100,
+                          &year);
+    if (rc)
+        return rc;
+    if (strlen (office) > LNT_OFFICE_MAX || strlen (item) > LNT_ITEM_MAX
+        || strlen (answer) > LNT_ANSWER_MAX || strlen (note) > LNT_NOTE_MAX)
+        return lnt_cli_usage (HUB_PROG, "OFFICE, ITEM, ANSWER or --note is "
+                              "too long");
+    char id[LNT_ID_MAX + 1];
+    lnt_id_lke_answer (id, office, year, item);
+    lnt_why_t why = {""};
+    s_verify_t sv = {NULL, id, {{0}, {0}, lnt_time_now_ms ()}, &why};
+    strcpy (sv.v.answer, answer);
+    strcpy (sv.v.note, note);
+    const char *dir = lnt_cli_data_dir (data, LNT_ROLE_HUB);
+    int err = lnt_node_open (dir, 0, &sv.hub, &why);
+    if (!err && lnt_node_role (sv.hub) != LNT_ROLE_HUB)
+        err = lnt_why (&why, LNT_EINVAL, "the store in %s is not a hub's",
+                       dir);
+    if (!err)
+        err = lnt_store_write (lnt_node_store (sv.hub), s_verify, &sv);
+    lnt_node_destroy (&sv.hub);
+    if (err)
+        return lnt_cli_fail (HUB_PROG, err, &why);
+    lnt_control_nudge (dir);
+    printf ("%s verified: %s\n", id, answer);
+    return 0;
+}

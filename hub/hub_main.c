@@ -1,0 +1,323 @@
+/*  hub_main.c - lontar-hub: the provincial hub's daemon and the commands
+    of provincial staff and operators.                                     */
+#include <czmq.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lnt_cli.h"
+#include "lnt_control.h"
+#include "lnt_hub.h"
+#include "lnt_log.h"
+#include "lnt_msg.h"
+
+#define HUB_PROG "lontar-hub"
+#define HUB_BIND "tcp://127.0.0.1:7450"
+#define HUB_QUERY "tcp://127.0.0.1:7451"
+
+static const char *s_usage =
+    "Usage: lontar-hub COMMAND [OPTIONS]\n"
+    "\n"
+    "The provincial hub of lontar: merges the records of the province's\n"
+    "offices (KPU Kabupaten/Kota) and answers provincial staff's queries.\n"
+    "\n"
+    "Operators:\n"
+    "  init --province CODE        create the hub's store (35: Jawa Timur)\n"
+    "  run [--bind EP] [--query EP] [--insecure]\n"
+    "                              the daemon (foreground, for systemd)\n"
+    "  backup FILE                 a hot, compacted copy of the store\n"
+    "\n"
+    "Provincial staff (queries, over --hub ENDPOINT, default " HUB_QUERY "):\n"
+    "  offices [--office CODE]     each office's replication: last contact,\n"
+    "                              acknowledged, backlog, conflicts, dead letters\n"
+    "  conflicts [--office CODE]   versions that lost to another writer\n"
+    "  dead-letters [--office CODE] changes the hub refused, with the reason\n"
+    "  lke verify OFFICE YEAR ITEM ANSWER [--note T]\n"
+    "                              an assessor's verified LKE answer\n"
+    "\n"
+    "Every command takes -h/--help; commands that open the store take\n"
+    "--data DIR (default $LONTAR_DATA, then /var/lib/lontar/hub); queries\n"
+    "take --format table|csv|json.\n"
+    "\n"
+    "Exit codes: 0 done, 64 usage, 65 refused data, 69 hub or store\n"
+    "unavailable, 70 internal error, 73 cannot create, 74 I/O error,\n"
+    "78 configuration.\n";
+
+/*  Options shared by the hub's commands.                                 */
+typedef struct {
+    const char *data;         /* --data                                   */
+    const char *hub;          /* --hub: the query endpoint                */
+    lnt_out_format_t format;  /* --format                                 */
+} s_common_t;
+
+#define COMMON_OPTIONS                                                       \
+    {"data", required_argument, NULL, 'd'},                                  \
+    {"hub", required_argument, NULL, 'H'},                                   \
+    {"format", required_argument, NULL, 'f'},                                \
+    {"help", no_argument, NULL, 'h'}
+
+/*  0 handled, 1 help printed, 64 bad value, -1 not a common option.      */
+static int
+s_common (s_common_t *common, int c, const char *usage)
+{
+    switch (c) {
+        case 'd': common->data = optarg; return 0;
+        case 'H': common->hub = optarg; return 0;
+        case 'f': return lnt_cli_format (HUB_PROG, optarg, &common->format);
+        case 'h': fputs (usage, stdout); return 1;
+        default: fputs (usage, stderr); return 64;
+    }
+}
+
+static int
+s_init (int argc, char **argv)
+{
+    static const char *usage =
+        "Usage: lontar-hub init --province CODE [--data DIR] [--ref DIR]\n"
+        "\n"
+        "Creates the hub's store for a province (its Kemendagri code, such\n"
+        "as 35 for Jawa Timur) in DIR, with the reference data of --ref DIR\n"
+        "(default $LONTAR_REF, then /usr/share/lontar). An existing store is\n"
+        "refused with exit 73 and left as it is.\n";
+    static const struct option options[] = {
+        {"province", required_argument, NULL, 'p'},
+        {"ref", required_argument, NULL, 'r'},
+        COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    s_common_t common = {0};
+    const char *province = NULL, *ref = NULL;
+    int rc = 0, c;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
+        if (c == 'p')
+            province = optarg;
+        else if (c == 'r')
+            ref = optarg;
+        else
+            rc = s_common (&common, c, usage);
+    }
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (optind < argc || !province)
+        return lnt_cli_usage (HUB_PROG, "init needs --province CODE and "
+                              "nothing else");
+    const char *dir = lnt_cli_data_dir (common.data, LNT_ROLE_HUB);
+    lnt_why_t why = {""};
+    int err = lnt_node_init (dir, LNT_ROLE_HUB, province,
+                             ref ? ref : lnt_ref_default_dir (), 0, &why);
+    if (err == LNT_EEXIST)
+        err = LNT_ECANTCREAT;
+    if (err)
+        return lnt_cli_fail (HUB_PROG, err, &why);
+    printf ("created the hub store of province %s in %s\n", province, dir);
+    return 0;
+}
+
+static int
+s_run (int argc, char **argv)
+{
+    static const char *usage =
+        "Usage: lontar-hub run [--bind ENDPOINT] [--query ENDPOINT]\n"
+        "                      [--insecure] [--window N] [--data DIR]\n"
+        "\n"
+        "Runs the hub in the foreground until SIGTERM (systemd Type=notify).\n"
+        "  --bind:   replication endpoint for the offices (" HUB_BIND ")\n"
+        "  --query:  query endpoint for provincial staff (" HUB_QUERY ")\n"
+        "  --insecure: plain TCP, loopback only (CURVE is not yet built in)\n"
+        "  --window: batches in flight per office, each way (4)\n"
+        "Logs go to stderr, one event a line.\n";
+    static const struct option options[] = {
+        {"bind", required_argument, NULL, 'b'},
+        {"query", required_argument, NULL, 'q'},
+        {"insecure", no_argument, NULL, 'i'},
+        {"window", required_argument, NULL, 'w'},
+        COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    s_common_t common = {0};
+    lnt_hub_config_t config = {NULL, HUB_BIND, HUB_QUERY, false, 4, 5000};
+    int rc = 0, c;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
+        switch (c) {
+            case 'b': config.bind = optarg; break;
+            case 'q': config.query = optarg; break;
+            case 'i': config.insecure = true; break;
+            case 'w':
+                rc = lnt_cli_int (HUB_PROG, "--window", optarg, 1, 64,
+                                  &config.window);
+                break;
+            default: rc = s_common (&common, c, usage);
+        }
+    }
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (optind < argc)
+        return lnt_cli_usage (HUB_PROG, "unexpected argument \"%s\"",
+                              argv[optind]);
+    config.data = lnt_cli_data_dir (common.data, LNT_ROLE_HUB);
+    lnt_why_t why = {""};
+    int err = lnt_hub_run (&config, &why);
+    return err ? lnt_cli_fail (HUB_PROG, err, &why) : 0;
+}
+
+/*  Sends a query to the hub and prints its answer. args: key, value, ...
+    NULL-terminated; a NULL value is left out.                            */
+static int
+s_ask (const s_common_t *common, const char *name, const char *const *args)
+{
+    lnt_msg_t q = {.type = LNT_MSG_QUERY, .format = (uint8_t) common->format};
+    snprintf (q.text, sizeof q.text, "%s", name);
+    for (int i = 0; args && args[i] && q.arg_count < LNT_QUERY_ARGS_MAX; i += 2)
+        if (args[i + 1]) {
+            snprintf (q.args[q.arg_count].key, sizeof q.args[0].key, "%s",
+                      args[i]);
+            snprintf (q.args[q.arg_count].value, sizeof q.args[0].value, "%s",
+                      args[i + 1]);
+            q.arg_count++;
+        }
+    const char *endpoint = common->hub ? common->hub : HUB_QUERY;
+    lnt_buf_t buf = {0};
+    lnt_msg_encode (&q, &buf);
+    zsock_t *sock = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (sock, 0);
+    zsock_set_rcvtimeo (sock, 10000);
+    zsock_set_sndtimeo (sock, 10000);
+    zsock_set_maxmsgsize (sock, LNT_REPLY_MAX + 1024);
+    int rc = 69;
+    if (zsock_connect (sock, "%s", endpoint) != 0)
+        fprintf (stderr, "%s: %s is not a valid endpoint\n", HUB_PROG,
+                 endpoint);
+    else if (zmq_send (zsock_resolve (sock), buf.data, buf.len, 0) < 0)
+        fprintf (stderr, "%s: cannot send the query to %s\n", HUB_PROG,
+                 endpoint);
+    else {
+        zframe_t *frame = zframe_recv (sock);
+        lnt_msg_t answer;
+        lnt_why_t why = {""};
+        if (!frame)
+            fprintf (stderr, "%s: the hub at %s did not answer in 10 s; is "
+                     "lontar-hub run going, and is --hub right?\n", HUB_PROG,
+                     endpoint);
+        else if (lnt_msg_decode (zframe_data (frame), zframe_size (frame),
+                                 &answer, &why)
+                 || answer.type != LNT_MSG_ANSWER)
+            fprintf (stderr, "%s: the hub's answer is malformed: %s\n",
+                     HUB_PROG, why.text);
+        else {
+            rc = answer.code;
+            FILE *to = rc ? stderr : stdout;
+            if (rc)
+                fprintf (to, "%s: ", HUB_PROG);
+            fwrite (answer.body, 1, answer.body_len, to);
+        }
+        lnt_msg_release (&answer);
+        zframe_destroy (&frame);
+    }
+    zsock_destroy (&sock);
+    lnt_buf_free (&buf);
+    return rc;
+}
+
+static int
+s_query (int argc, char **argv)
+{
+    static const char *usage =
+        "Usage: lontar-hub offices|conflicts|dead-letters [--office CODE]\n"
+        "                  [--hub ENDPOINT] [--format table|csv|json]\n"
+        "\n"
+        "  offices       each office of the province: connected now, last\n"
+        "                contact, incarnation of its store, acknowledged\n"
+        "                sequence, backlog it reported, conflicts, dead\n"
+        "                letters and restores\n"
+        "  conflicts     versions kept because they lost to another writer\n"
+        "  dead-letters  changes the hub could not apply, with the reason\n";
+    static const struct option options[] = {
+        {"office", required_argument, NULL, 'o'},
+        COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    s_common_t common = {0};
+    const char *office = NULL;
+    int rc = 0, c;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
+        if (c == 'o')
+            office = optarg;
+        else
+            rc = s_common (&common, c, usage);
+    }
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (optind < argc)
+        return lnt_cli_usage (HUB_PROG, "unexpected argument \"%s\"",
+                              argv[optind]);
+    const char *args[] = {"office", office, NULL};
+    return s_ask (&common, argv[0], args);
+}
+
+static int
+s_backup (int argc, char **argv)
+{
+    static const char *usage =
+        "Usage: lontar-hub backup FILE [--data DIR]\n"
+        "\n"
+        "Writes a hot, compacted copy of the hub's store to FILE (which must\n"
+        "not exist), also while the hub runs.\n";
+    static const struct option options[] = {COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    s_common_t common = {0};
+    int rc = 0, c;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1)
+        rc = s_common (&common, c, usage);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (argc - optind != 1)
+        return lnt_cli_usage (HUB_PROG, "backup needs one FILE");
+    lnt_node_t *node = NULL;
+    lnt_why_t why = {""};
+    const char *dir = lnt_cli_data_dir (common.data, LNT_ROLE_HUB);
+    int err = lnt_node_open (dir, 0, &node, &why);
+    if (!err) {
+        err = lnt_store_backup (lnt_node_store (node), argv[optind]);
+        if (err == LNT_EEXIST)
+            err = lnt_why (&why, LNT_ECANTCREAT, "%s exists already; choose "
+                           "a new file name", argv[optind]);
+        else if (err)
+            lnt_why (&why, err, "cannot write the backup %s", argv[optind]);
+    }
+    lnt_node_destroy (&node);
+    if (err)
+        return lnt_cli_fail (HUB_PROG, err, &why);
+    printf ("backed up the hub store to %s\n", argv[optind]);
+    return 0;
+}
+
+int hub_lke (int argc, char **argv);
+
+int
+main (int argc, char **argv)
+{
+    setlocale (LC_ALL, "C");
+    lnt_log_init (HUB_PROG);
+    if (argc < 2) {
+        fputs (s_usage, stderr);
+        return 64;
+    }
+    const char *cmd = argv[1];
+    if (strcmp (cmd, "-h") == 0 || strcmp (cmd, "--help") == 0
+        || strcmp (cmd, "help") == 0) {
+        fputs (s_usage, stdout);
+        return 0;
+    }
+    if (strcmp (cmd, "-V") == 0 || strcmp (cmd, "--version") == 0) {
+        printf ("lontar-hub %s\n", LNT_VERSION);
+        return 0;
+    }
+    optind = 0;
+    if (strcmp (cmd, "init") == 0)
+        return s_init (argc - 1, argv + 1);
+    if (strcmp (cmd, "run") == 0)
+        return s_run (argc - 1, argv + 1);
+    if (strcmp (cmd, "backup") == 0)
+        return s_backup (argc - 1, argv + 1);
+    if (strcmp (cmd, "offices") == 0 || strcmp (cmd, "conflicts") == 0
+        || strcmp (cmd, "dead-letters") == 0)
+        return s_query (argc - 1, argv + 1);
+    if (strcmp (cmd, "lke") == 0)
+        return hub_lke (argc - 1, argv + 1);
+    return lnt_cli_usage (HUB_PROG, "unknown command \"%s\"", cmd);
+}

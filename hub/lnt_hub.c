@@ -1,0 +1,646 @@
+/*  lnt_hub.c - the hub daemon: sockets, connections, group commit, the
+    down and restore streams, and housekeeping.                            */
+#include <czmq.h>
+#include <systemd/sd-daemon.h>
+
+#include "lnt_apply.h"
+#include "lnt_control.h"
+#include "lnt_hub.h"
+#include "lnt_log.h"
+#include "lnt_query.h"
+
+#define LNT_TURN_MAX 512        /* messages read in one turn of the loop  */
+#define LNT_CONN_EXPIRY_MS 600000 /* forget a silent connection after 10 min */
+
+/*  One agent connection, keyed by its routing id.                         */
+typedef struct {
+    zframe_t *routing;          /* routing id frame; owned                 */
+    char office[LNT_OFFICE_MAX + 1]; /* its office, from its first HELLO   */
+    uint64_t incarnation;       /* its store's incarnation                 */
+    bool welcomed;              /* HELLO answered with OK                  */
+    int64_t last_seen;          /* ms of its last message                  */
+    uint64_t down_next;         /* next hub log sequence to send           */
+    uint64_t down_acked;        /* last hub log sequence it applied        */
+    int inflight;               /* DOWN and RESTORE messages unacked       */
+    int restore_kind;           /* record kind being restored; 0 when done */
+    char restore_after[LNT_ID_MAX + 1]; /* last id restored of that kind   */
+} s_conn_t;
+
+typedef struct {
+    const lnt_hub_config_t *config; /* settings                            */
+    lnt_node_t *node;           /* the hub's store                         */
+    zsock_t *router;            /* replication socket                      */
+    zsock_t *query;             /* query socket                            */
+    zsock_t *control;           /* local nudges and status                 */
+    zloop_t *loop;              /* the one loop                            */
+    zhashx_t *conns;            /* routing id (hex) -> s_conn_t            */
+    lnt_apply_stats_t stats;    /* changes applied since start             */
+    uint64_t malformed;         /* frames dropped as malformed             */
+    uint64_t refused;           /* messages refused                        */
+    uint64_t turns;             /* group commits made                      */
+    lnt_buf_t buf;              /* scratch for frames                      */
+    zmsg_t *held[LNT_TURN_MAX]; /* messages whose batches await commit     */
+    lnt_msg_t msgs[LNT_TURN_MAX]; /* their decoded batches                 */
+    lnt_apply_item_t items[LNT_TURN_MAX]; /* the group                     */
+    s_conn_t *item_conn[LNT_TURN_MAX]; /* the connection of each item      */
+    size_t pending;             /* items in the group                      */
+    bool failed;                /* the store failed: stop the loop         */
+} s_hub_t;
+
+static void
+s_conn_destroy (void **item)
+{
+    s_conn_t *conn = *item;
+    if (conn) {
+        zframe_destroy (&conn->routing);
+        free (conn);
+    }
+    *item = NULL;
+}
+
+/*  Sends a frame to a peer. Returns -1 when the peer is gone (ROUTER
+    mandatory); the housekeeping timer forgets such a connection.        */
+static int
+s_send (zsock_t *sock, zframe_t *routing, const lnt_buf_t *buf)
+{
+    zmsg_t *msg = zmsg_new ();
+    zmsg_append (msg, &(zframe_t *){zframe_dup (routing)});
+    zmsg_addmem (msg, buf->data, buf->len);
+    if (zmsg_send (&msg, sock) == 0)
+        return 0;
+    zmsg_destroy (&msg);
+    return -1;
+}
+
+static void
+s_send_msg (s_hub_t *hub, zframe_t *routing, const lnt_msg_t *m)
+{
+    lnt_buf_reset (&hub->buf);
+    if (lnt_msg_encode (m, &hub->buf) == 0)
+        s_send (hub->router, routing, &hub->buf);
+}
+
+/*  Sends a stream message to a connection; a connection whose peer is
+    gone stops streaming and is forgotten by the timer.                   */
+static bool
+s_stream (s_hub_t *hub, s_conn_t *conn)
+{
+    if (s_send (hub->router, conn->routing, &hub->buf) == 0) {
+        conn->inflight++;
+        return true;
+    }
+    conn->welcomed = false;
+    conn->last_seen = 0;
+    return false;
+}
+
+static void
+s_refuse (s_hub_t *hub, zframe_t *routing, uint16_t code, uint64_t expected,
+          const char *why)
+{
+    lnt_msg_t m = {.type = LNT_MSG_REFUSE, .code = code, .seq = expected};
+    snprintf (m.text, sizeof m.text, "%s", why);
+    hub->refused++;
+    s_send_msg (hub, routing, &m);
+}
+
+/*  ---- down and restore streams -------------------------------------------- */
+
+/*  Sends the next chunk of an office's own records (a RESTORE), or ends
+    the restore. Returns true when it sent something.                     */
+static bool
+s_restore_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn)
+{
+    lnt_buf_t body = {0};
+    uint32_t count = 0;
+    size_t olen = strlen (conn->office);
+    while (conn->restore_kind && conn->restore_kind <= LNT_KIND_LKE_ANSWER
+           && count < LNT_BATCH_MAX) {
+        char start[LNT_ID_MAX + 3];
+        size_t slen;
+        if (conn->restore_after[0]) {
+            slen = lnt_node_key ((uint8_t) conn->restore_kind,
+                                 conn->restore_after, start);
+            start[slen++] = 0; /* the key right after the last one sent  */
+        }
+        else {
+            start[0] = (char) conn->restore_kind;
+            memcpy (start + 1, conn->office, olen);
+            start[olen + 1] = '-';
+            slen = olen + 2;
+        }
+        lnt_cursor_t *cur;
+        const void *k, *v;
+        size_t kl, vl;
+        if (lnt_cursor_open (txn, LNT_DB_RECORDS, &cur))
+            break;
+        int rc = lnt_cursor_seek (cur, start, slen, &k, &kl, &v, &vl);
+        bool kind_done = true;
+        for (; rc == 0 && count < LNT_BATCH_MAX;
+             rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
+            const char *key = k;
+            if (kl < olen + 2 || key[0] != (char) conn->restore_kind
+                || memcmp (key + 1, conn->office, olen) != 0
+                || key[olen + 1] != '-')
+                break;
+            lnt_record_t rec;
+            if (lnt_codec_record_decode (v, vl, &rec, NULL) != 0)
+                continue;
+            for (int s = 0; s < 2; s++) {
+                if (!rec.sec[s].present)
+                    continue;
+                lnt_change_t c = {rec.kind, "", "", (uint8_t) s, rec.sec[s]};
+                memcpy (c.id, rec.id, sizeof c.id);
+                memcpy (c.office, rec.office, sizeof c.office);
+                lnt_codec_change_encode (&c, &body);
+                count++;
+            }
+            memcpy (conn->restore_after, rec.id, sizeof rec.id);
+            if (count >= LNT_BATCH_MAX) {
+                kind_done = false;
+                break;
+            }
+        }
+        lnt_cursor_close (&cur);
+        if (kind_done) {
+            conn->restore_kind++;
+            conn->restore_after[0] = 0;
+        }
+    }
+    if (conn->restore_kind > LNT_KIND_LKE_ANSWER) {
+        conn->restore_kind = 0;
+        lnt_log_info ("office=%s - restore stream sent", conn->office);
+    }
+    bool sent = false;
+    if (count > 0) {
+        lnt_buf_reset (&hub->buf);
+        lnt_msg_batch_begin (&hub->buf, LNT_MSG_RESTORE, 0, 0, count);
+        lnt_buf_append (&hub->buf, body.data, body.len);
+        sent = s_stream (hub, conn);
+    }
+    lnt_buf_free (&body);
+    return sent;
+}
+
+/*  Sends the next chunk of the hub's log that concerns this office:
+    reference data for all, province sections of its own records.        */
+static bool
+s_down_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn, uint64_t head)
+{
+    while (conn->down_next <= head) {
+        uint64_t first = conn->down_next, last = first - 1;
+        uint32_t count = 0;
+        lnt_buf_t body = {0};
+        unsigned char key[8];
+        lnt_store_key_u64 (first, key);
+        lnt_cursor_t *cur;
+        const void *k, *v;
+        size_t kl, vl;
+        if (lnt_cursor_open (txn, LNT_DB_LOG, &cur))
+            return false;
+        for (int rc = lnt_cursor_seek (cur, key, 8, &k, &kl, &v, &vl);
+             rc == 0 && last - first + 1 < LNT_BATCH_MAX;
+             rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
+            last = lnt_store_u64_key (k);
+            lnt_change_t c;
+            if (lnt_codec_change_decode (v, vl, &c, NULL) != 0)
+                continue;
+            if (c.kind == LNT_KIND_REF || strcmp (c.office, conn->office) == 0) {
+                lnt_buf_append (&body, v, vl);
+                count++;
+            }
+        }
+        lnt_cursor_close (&cur);
+        if (last < first) {
+            lnt_buf_free (&body);
+            return false;
+        }
+        conn->down_next = last + 1;
+        if (count) {
+            lnt_buf_reset (&hub->buf);
+            lnt_msg_batch_begin (&hub->buf, LNT_MSG_DOWN, first, last, count);
+            lnt_buf_append (&hub->buf, body.data, body.len);
+        }
+        lnt_buf_free (&body);
+        if (count)
+            return s_stream (hub, conn);
+    }
+    return false;
+}
+
+/*  Fills every connection's window with what it has not had yet.        */
+static void
+s_pump (s_hub_t *hub)
+{
+    lnt_txn_t *txn = NULL;
+    if (lnt_store_read (lnt_node_store (hub->node), &txn))
+        return;
+    uint64_t head = lnt_node_log_head (txn);
+    for (s_conn_t *conn = zhashx_first (hub->conns); conn;
+         conn = zhashx_next (hub->conns)) {
+        while (conn->welcomed && conn->inflight < hub->config->window) {
+            if (conn->restore_kind) {
+                /* Nothing sent and still restoring: try again later.   */
+                if (!s_restore_chunk (hub, conn, txn) && conn->restore_kind)
+                    break;
+            }
+            else if (!s_down_chunk (hub, conn, txn, head))
+                break;
+        }
+    }
+    lnt_txn_end (&txn);
+}
+
+/*  ---- replication socket ---------------------------------------------------- */
+
+/*  Applies the batches gathered in this turn in one transaction, then
+    answers each.                                                          */
+static void
+s_flush (s_hub_t *hub)
+{
+    if (!hub->pending)
+        return;
+    int rc = lnt_apply_batches (hub->node, hub->items, hub->pending,
+                                lnt_time_now_ms (), &hub->stats);
+    hub->turns++;
+    for (size_t i = 0; i < hub->pending; i++) {
+        lnt_apply_item_t *item = &hub->items[i];
+        s_conn_t *conn = hub->item_conn[i];
+        if (rc)
+            s_refuse (hub, conn->routing, LNT_REFUSE_UNAVAILABLE, 0,
+                      "the hub could not store the batch; it will be "
+                      "asked for again");
+        else if (item->refused) {
+            s_refuse (hub, conn->routing, item->code, item->acked + 1,
+                      item->code == LNT_REFUSE_GAP
+                          ? "batch does not follow on; send from expected"
+                          : "say HELLO again");
+            if (item->code == LNT_REFUSE_NO_HELLO)
+                conn->welcomed = false;
+        }
+        else {
+            lnt_msg_t ack = {.type = LNT_MSG_ACK, .seq = item->acked};
+            s_send_msg (hub, conn->routing, &ack);
+        }
+        lnt_msg_release (&hub->msgs[i]);
+        zmsg_destroy (&hub->held[i]);
+    }
+    if (rc) {
+        lnt_log_error ("hub error=\"%s\" - applying a group of %zu batches "
+                       "failed", lnt_strerror (rc), hub->pending);
+        if (rc != LNT_EINVAL)
+            hub->failed = true;
+    }
+    hub->pending = 0;
+}
+
+static void
+s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
+{
+    if (conn && strcmp (conn->office, m->office) != 0) {
+        lnt_log_warning ("office=%s claimed=%s - HELLO for another office on "
+                         "this connection refused", conn->office, m->office);
+        s_refuse (hub, routing, LNT_REFUSE_OFFICE, 0,
+                  "this connection belongs to another office");
+        return;
+    }
+    s_flush (hub); /* its earlier batches go first                        */
+    lnt_hello_t out;
+    int rc = lnt_apply_hello (hub->node, m, lnt_time_now_ms (), &out);
+    if (rc) {
+        s_refuse (hub, routing, LNT_REFUSE_UNAVAILABLE, 0,
+                  "the hub cannot record the HELLO now; try again");
+        return;
+    }
+    if (out.refused) {
+        lnt_log_warning ("office=%s - HELLO refused: %s", m->office, out.why);
+        s_refuse (hub, routing, out.code, 0, out.why);
+        return;
+    }
+    if (!conn) {
+        conn = calloc (1, sizeof *conn);
+        conn->routing = zframe_dup (routing);
+        snprintf (conn->office, sizeof conn->office, "%s", m->office);
+        char *key = zframe_strhex (routing);
+        zhashx_insert (hub->conns, key, conn);
+        free (key);
+        if (hub->config->insecure)
+            lnt_log_info ("office=%s - insecure connection mapped to the "
+                          "office of its first HELLO", conn->office);
+    }
+    conn->incarnation = m->incarnation;
+    conn->last_seen = lnt_time_now_ms ();
+    conn->welcomed = out.verdict == LNT_WELCOME_OK;
+    conn->down_next = out.down_from;
+    conn->down_acked = out.down_from - 1;
+    conn->inflight = 0;
+    conn->restore_kind = out.restore ? LNT_KIND_SUGGESTION : 0;
+    conn->restore_after[0] = 0;
+    lnt_msg_t w = {.type = LNT_MSG_WELCOME, .verdict = out.verdict,
+                   .seq = out.acked, .incarnation = lnt_node_id (hub->node),
+                   .window = (uint32_t) hub->config->window};
+    s_send_msg (hub, routing, &w);
+    lnt_log_info ("office=%s incarnation=%016llx acked=%llu log_head=%llu "
+                  "restore=%d verdict=%s - hello", m->office,
+                  (unsigned long long) m->incarnation,
+                  (unsigned long long) out.acked,
+                  (unsigned long long) m->log_head, out.restore,
+                  out.verdict == LNT_WELCOME_OK ? "ok" : "reincarnate");
+}
+
+/*  Handles one frame from an agent. Returns true when msg was kept for
+    the group commit (do not destroy it).                                 */
+static bool
+s_on_frame (s_hub_t *hub, zmsg_t *msg)
+{
+    zframe_t *routing = zmsg_first (msg);
+    zframe_t *body = zmsg_next (msg);
+    if (!routing || !body || zmsg_size (msg) != 2) {
+        hub->malformed++;
+        return false;
+    }
+    char *key = zframe_strhex (routing);
+    s_conn_t *conn = zhashx_lookup (hub->conns, key);
+    free (key);
+    lnt_msg_t *m = &hub->msgs[hub->pending];
+    lnt_why_t why = {""};
+    if (lnt_msg_decode (zframe_data (body), zframe_size (body), m, &why)) {
+        lnt_msg_release (m);
+        hub->malformed++;
+        lnt_log_warning ("office=%s bytes=%zu error=\"%s\" - malformed frame "
+                         "dropped", conn ? conn->office : "?",
+                         zframe_size (body), why.text);
+        s_refuse (hub, routing, strstr (why.text, "protocol version")
+                                    ? LNT_REFUSE_VERSION
+                                    : LNT_REFUSE_MALFORMED, 0, why.text);
+        return false;
+    }
+    if (conn)
+        conn->last_seen = lnt_time_now_ms ();
+    bool kept = false;
+    switch (m->type) {
+        case LNT_MSG_HELLO:
+            s_on_hello (hub, conn, routing, m);
+            break;
+        case LNT_MSG_BATCH:
+            if (!conn || !conn->welcomed) {
+                s_refuse (hub, routing, LNT_REFUSE_NO_HELLO, 0,
+                          "say HELLO before sending batches");
+                break;
+            }
+            hub->items[hub->pending] = (lnt_apply_item_t){
+                .office = conn->office, .incarnation = conn->incarnation,
+                .msg = m};
+            hub->item_conn[hub->pending] = conn;
+            hub->held[hub->pending] = msg;
+            hub->pending++;
+            kept = true;
+            break;
+        case LNT_MSG_DOWN_ACK:
+            if (conn) {
+                if (m->seq > conn->down_acked)
+                    conn->down_acked = m->seq;
+                if (conn->inflight > 0)
+                    conn->inflight--;
+            }
+            break;
+        default:
+            s_refuse (hub, routing, LNT_REFUSE_MALFORMED, 0,
+                      "this message is not for the replication endpoint");
+    }
+    if (!kept)
+        lnt_msg_release (m);
+    return kept;
+}
+
+static int
+s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
+{
+    (void) loop;
+    s_hub_t *hub = arg;
+    for (int n = 0; n < LNT_TURN_MAX && (zsock_events (sock) & ZMQ_POLLIN);
+         n++) {
+        zmsg_t *msg = zmsg_recv (sock);
+        if (!msg)
+            break;
+        if (!s_on_frame (hub, msg))
+            zmsg_destroy (&msg);
+    }
+    s_flush (hub);
+    s_pump (hub);
+    return hub->failed ? -1 : 0;
+}
+
+/*  ---- queries, control, housekeeping ---------------------------------------- */
+
+static bool
+s_connected (const char *office, void *arg)
+{
+    s_hub_t *hub = arg;
+    for (s_conn_t *conn = zhashx_first (hub->conns); conn;
+         conn = zhashx_next (hub->conns))
+        if (conn->welcomed && strcmp (conn->office, office) == 0)
+            return true;
+    return false;
+}
+
+static int
+s_on_query (zloop_t *loop, zsock_t *sock, void *arg)
+{
+    (void) loop;
+    s_hub_t *hub = arg;
+    zmsg_t *msg = zmsg_recv (sock);
+    if (!msg)
+        return 0;
+    zframe_t *routing = zmsg_first (msg);
+    zframe_t *body = zmsg_last (msg);
+    lnt_msg_t q;
+    lnt_why_t why = {""};
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream (&text, &size);
+    int status;
+    if (zmsg_size (msg) != 2
+        || lnt_msg_decode (zframe_data (body), zframe_size (body), &q, &why)
+        || q.type != LNT_MSG_QUERY) {
+        hub->malformed++;
+        fprintf (out, "not a query: %s\n", why.text[0] ? why.text : "bad frame");
+        status = 64;
+    }
+    else
+        status = lnt_query_answer (hub->node, &q, s_connected, hub, out);
+    lnt_msg_release (&q);
+    fclose (out);
+    lnt_msg_t answer = {.type = LNT_MSG_ANSWER, .code = (uint16_t) status,
+                        .body = text, .body_len = size};
+    lnt_buf_reset (&hub->buf);
+    if (routing && lnt_msg_encode (&answer, &hub->buf) == 0)
+        s_send (sock, routing, &hub->buf);
+    free (text);
+    zmsg_destroy (&msg);
+    return 0;
+}
+
+static int
+s_on_control (zloop_t *loop, zsock_t *sock, void *arg)
+{
+    (void) loop;
+    s_hub_t *hub = arg;
+    zmsg_t *msg = zmsg_recv (sock);
+    if (!msg)
+        return 0;
+    zframe_t *routing = zmsg_first (msg);
+    char *word = zframe_strdup (zmsg_last (msg));
+    if (word && strcmp (word, "STATUS") == 0) {
+        char *status = zsys_sprintf (
+            "role=hub\nprovince=%s\nconnections=%zu\napplied=%llu\n"
+            "duplicates=%llu\nconflicts=%llu\ndead=%llu\nmalformed=%llu\n",
+            lnt_node_code (hub->node), zhashx_size (hub->conns),
+            (unsigned long long) hub->stats.applied,
+            (unsigned long long) hub->stats.duplicates,
+            (unsigned long long) hub->stats.conflicts,
+            (unsigned long long) hub->stats.dead,
+            (unsigned long long) hub->malformed);
+        zmsg_t *reply = zmsg_new ();
+        zmsg_append (reply, &(zframe_t *){zframe_dup (routing)});
+        zmsg_addstr (reply, status);
+        zmsg_send (&reply, sock);
+        zstr_free (&status);
+    }
+    free (word);
+    zmsg_destroy (&msg);
+    s_pump (hub); /* a NUDGE: the hub's log has grown                      */
+    return 0;
+}
+
+static int
+s_on_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_hub_t *hub = arg;
+    sd_notify (0, "WATCHDOG=1");
+    int64_t now = lnt_time_now_ms ();
+    zlist_t *stale = zlist_new ();
+    for (s_conn_t *conn = zhashx_first (hub->conns); conn;
+         conn = zhashx_next (hub->conns))
+        if (now - conn->last_seen > LNT_CONN_EXPIRY_MS)
+            zlist_append (stale, (void *) zhashx_cursor (hub->conns));
+    for (const char *key = zlist_first (stale); key; key = zlist_next (stale))
+        zhashx_delete (hub->conns, key);
+    zlist_destroy (&stale);
+    s_pump (hub);
+    sd_notifyf (0, "STATUS=%zu connections, %llu changes applied",
+                zhashx_size (hub->conns),
+                (unsigned long long) hub->stats.applied);
+    return 0;
+}
+
+/*  ---- set-up ----------------------------------------------------------------- */
+
+static bool
+s_is_loopback (const char *endpoint)
+{
+    return strncmp (endpoint, "ipc://", 6) == 0
+           || strncmp (endpoint, "inproc://", 9) == 0
+           || strncmp (endpoint, "tcp://127.", 10) == 0
+           || strncmp (endpoint, "tcp://localhost:", 16) == 0
+           || strncmp (endpoint, "tcp://[::1]:", 12) == 0;
+}
+
+static zsock_t *
+s_bind (const char *endpoint, int type, int heartbeat_ms, lnt_why_t *why)
+{
+    zsock_t *sock = zsock_new (type);
+    if (!sock) {
+        lnt_why (why, LNT_EUNAVAIL, "cannot make a socket");
+        return NULL;
+    }
+    zsock_set_router_mandatory (sock, 1);
+    zsock_set_maxmsgsize (sock, LNT_FRAME_MAX);
+    zsock_set_heartbeat_ivl (sock, heartbeat_ms);
+    zsock_set_heartbeat_timeout (sock, 3 * heartbeat_ms);
+    zsock_set_heartbeat_ttl (sock, 3 * heartbeat_ms);
+    zsock_set_linger (sock, 0);
+    if (zsock_bind (sock, "%s", endpoint) == -1) {
+        lnt_why (why, LNT_EUNAVAIL, "cannot bind %s: %s", endpoint,
+                 zmq_strerror (zmq_errno ()));
+        zsock_destroy (&sock);
+    }
+    return sock;
+}
+
+int
+lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
+{
+    if (!config->insecure)
+        return lnt_why (why, LNT_ECONFIG, "CURVE security is not available in "
+                        "this version; run with --insecure on loopback");
+    if (!s_is_loopback (config->bind) || !s_is_loopback (config->query))
+        return lnt_why (why, LNT_ECONFIG, "--insecure allows only loopback "
+                        "endpoints (tcp://127.0.0.1:PORT or ipc://), not %s",
+                        s_is_loopback (config->bind) ? config->query
+                                                     : config->bind);
+    s_hub_t *hub = calloc (1, sizeof *hub);
+    if (!hub)
+        return LNT_ENOMEM;
+    hub->config = config;
+    char control[300];
+    int rc = lnt_node_open (config->data, 0, &hub->node, why);
+    if (!rc && lnt_node_role (hub->node) != LNT_ROLE_HUB)
+        rc = lnt_why (why, LNT_EINVAL, "the store in %s is an office's, not "
+                      "a hub's", config->data);
+    if (!rc && lnt_control_endpoint (config->data, control, sizeof control))
+        rc = lnt_why (why, LNT_ECONFIG, "the data folder path %s is too long "
+                      "for a local socket", config->data);
+    if (rc)
+        goto done;
+    hub->router = s_bind (config->bind, ZMQ_ROUTER, config->heartbeat_ms, why);
+    hub->query = hub->router ? s_bind (config->query, ZMQ_ROUTER,
+                                       config->heartbeat_ms, why)
+                             : NULL;
+    /* A socket file left by a daemon that was killed would refuse the bind. */
+    zsys_file_delete (control + 6);
+    hub->control = hub->query ? s_bind (control, ZMQ_ROUTER,
+                                        config->heartbeat_ms, why)
+                              : NULL;
+    if (!hub->control) {
+        rc = LNT_EUNAVAIL;
+        goto done;
+    }
+    hub->conns = zhashx_new ();
+    zhashx_set_destructor (hub->conns, s_conn_destroy);
+    hub->loop = zloop_new ();
+    zloop_reader (hub->loop, hub->router, s_on_router, hub);
+    zloop_reader (hub->loop, hub->query, s_on_query, hub);
+    zloop_reader (hub->loop, hub->control, s_on_control, hub);
+    zloop_timer (hub->loop, 1000, 0, s_on_timer, hub);
+    lnt_log_info ("hub province=%s bind=%s query=%s data=%s - ready",
+                  lnt_node_code (hub->node), config->bind, config->query,
+                  config->data);
+    sd_notifyf (0, "READY=1\nSTATUS=serving province %s",
+                lnt_node_code (hub->node));
+    zloop_start (hub->loop);
+    sd_notify (0, "STOPPING=1");
+    s_flush (hub);
+    if (hub->failed)
+        rc = lnt_why (why, LNT_ESTORE, "the store failed; see the log above");
+    lnt_log_info ("hub applied=%llu duplicates=%llu conflicts=%llu dead=%llu "
+                  "malformed=%llu turns=%llu - stopped",
+                  (unsigned long long) hub->stats.applied,
+                  (unsigned long long) hub->stats.duplicates,
+                  (unsigned long long) hub->stats.conflicts,
+                  (unsigned long long) hub->stats.dead,
+                  (unsigned long long) hub->malformed,
+                  (unsigned long long) hub->turns);
+done:
+    zloop_destroy (&hub->loop);
+    zhashx_destroy (&hub->conns);
+    zsock_destroy (&hub->router);
+    zsock_destroy (&hub->query);
+    zsock_destroy (&hub->control);
+    lnt_buf_free (&hub->buf);
+    lnt_node_destroy (&hub->node);
+    free (hub);
+    return rc;
+}

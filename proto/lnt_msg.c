@@ -1,0 +1,331 @@
+/*  lnt_msg.c - encoding and strict decoding of protocol messages.         */
+#include <msgpack.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lnt_codec_object.h"
+#include "lnt_msg.h"
+
+static int
+s_write (void *data, const char *bytes, size_t len)
+{
+    return lnt_buf_append ((lnt_buf_t *) data, bytes, len);
+}
+
+static void
+s_str (msgpack_packer *pk, const char *text)
+{
+    size_t len = strlen (text);
+    msgpack_pack_str (pk, len);
+    msgpack_pack_str_body (pk, text, len);
+}
+
+/*  Fields of each type after [version, type], in order.                   */
+static int
+s_field_count (uint8_t type)
+{
+    switch (type) {
+        case LNT_MSG_HELLO: return 6;
+        case LNT_MSG_BATCH:
+        case LNT_MSG_DOWN:
+        case LNT_MSG_RESTORE: return 4;
+        case LNT_MSG_DOWN_ACK:
+        case LNT_MSG_ACK: return 1;
+        case LNT_MSG_QUERY: return 3;
+        case LNT_MSG_WELCOME: return 4;
+        case LNT_MSG_REFUSE: return 3;
+        case LNT_MSG_ANSWER: return 2;
+        default: return -1;
+    }
+}
+
+int
+lnt_msg_batch_begin (lnt_buf_t *out, uint8_t type, uint64_t seq,
+                     uint64_t last, uint32_t count)
+{
+    size_t before = out->len;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 6);
+    msgpack_pack_uint8 (&pk, LNT_PROTO_VERSION);
+    msgpack_pack_uint8 (&pk, type);
+    msgpack_pack_uint64 (&pk, seq);
+    msgpack_pack_uint64 (&pk, last);
+    msgpack_pack_uint32 (&pk, count);
+    msgpack_pack_array (&pk, count);
+    return out->len > before ? 0 : LNT_ENOMEM;
+}
+
+int
+lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
+{
+    size_t before = out->len;
+    int fields = s_field_count (m->type);
+    if (fields < 0 || m->type == LNT_MSG_BATCH || m->type == LNT_MSG_DOWN
+        || m->type == LNT_MSG_RESTORE)
+        return LNT_EINVAL;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, out, s_write);
+    msgpack_pack_array (&pk, 2 + (size_t) fields);
+    msgpack_pack_uint8 (&pk, LNT_PROTO_VERSION);
+    msgpack_pack_uint8 (&pk, m->type);
+    switch (m->type) {
+        case LNT_MSG_HELLO:
+            s_str (&pk, m->office);
+            msgpack_pack_uint64 (&pk, m->incarnation);
+            msgpack_pack_uint64 (&pk, m->log_head);
+            msgpack_pack_uint64 (&pk, m->acked);
+            msgpack_pack_uint64 (&pk, m->hub_incarnation);
+            msgpack_pack_uint64 (&pk, m->down_applied);
+            break;
+        case LNT_MSG_DOWN_ACK:
+        case LNT_MSG_ACK:
+            msgpack_pack_uint64 (&pk, m->seq);
+            break;
+        case LNT_MSG_QUERY:
+            s_str (&pk, m->text);
+            msgpack_pack_uint8 (&pk, m->format);
+            msgpack_pack_array (&pk, m->arg_count);
+            for (int i = 0; i < m->arg_count; i++) {
+                msgpack_pack_array (&pk, 2);
+                s_str (&pk, m->args[i].key);
+                s_str (&pk, m->args[i].value);
+            }
+            break;
+        case LNT_MSG_WELCOME:
+            msgpack_pack_uint8 (&pk, m->verdict);
+            msgpack_pack_uint64 (&pk, m->seq);
+            msgpack_pack_uint64 (&pk, m->incarnation);
+            msgpack_pack_uint32 (&pk, m->window);
+            break;
+        case LNT_MSG_REFUSE:
+            msgpack_pack_uint16 (&pk, m->code);
+            msgpack_pack_uint64 (&pk, m->seq);
+            s_str (&pk, m->text);
+            break;
+        case LNT_MSG_ANSWER:
+            msgpack_pack_uint16 (&pk, m->code);
+            msgpack_pack_str (&pk, m->body_len);
+            msgpack_pack_str_body (&pk, m->body, m->body_len);
+            break;
+    }
+    return out->len > before ? 0 : LNT_ENOMEM;
+}
+
+/*  ---- decoding ---------------------------------------------------------- */
+
+typedef struct {
+    const msgpack_object *f; /* the message's fields                       */
+    lnt_why_t *why;          /* what is wrong                              */
+    const char *name;        /* message name, for messages                 */
+} s_in_t;
+
+static int
+s_bad (s_in_t *in, int i, const char *problem)
+{
+    return lnt_why (in->why, LNT_EINVAL, "%s message: field %d %s", in->name,
+                    i, problem);
+}
+
+static int
+s_u64 (s_in_t *in, int i, uint64_t max, uint64_t *value)
+{
+    const msgpack_object *o = &in->f[i];
+    if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER || o->via.u64 > max)
+        return s_bad (in, i, "is not an integer in range");
+    *value = o->via.u64;
+    return 0;
+}
+
+static int
+s_strf (s_in_t *in, int i, char *buf, size_t max, bool nonempty)
+{
+    const msgpack_object *o = &in->f[i];
+    if (o->type != MSGPACK_OBJECT_STR || o->via.str.size > max
+        || memchr (o->via.str.ptr, 0, o->via.str.size)
+        || (nonempty && o->via.str.size == 0))
+        return s_bad (in, i, "is not a string of the right length");
+    memcpy (buf, o->via.str.ptr, o->via.str.size);
+    buf[o->via.str.size] = 0;
+    return 0;
+}
+
+static const char *
+s_name (uint8_t type)
+{
+    switch (type) {
+        case LNT_MSG_HELLO: return "HELLO";
+        case LNT_MSG_BATCH: return "BATCH";
+        case LNT_MSG_DOWN_ACK: return "DOWN_ACK";
+        case LNT_MSG_QUERY: return "QUERY";
+        case LNT_MSG_WELCOME: return "WELCOME";
+        case LNT_MSG_ACK: return "ACK";
+        case LNT_MSG_REFUSE: return "REFUSE";
+        case LNT_MSG_DOWN: return "DOWN";
+        case LNT_MSG_ANSWER: return "ANSWER";
+        case LNT_MSG_RESTORE: return "RESTORE";
+        default: return "unknown";
+    }
+}
+
+static int
+s_decode_fields (s_in_t *in, lnt_msg_t *m)
+{
+    const msgpack_object *f = in->f;
+    uint64_t v = 0;
+    int rc = 0;
+    switch (m->type) {
+        case LNT_MSG_HELLO:
+            if ((rc = s_strf (in, 2, m->office, LNT_OFFICE_MAX, true))
+                || (rc = s_u64 (in, 3, UINT64_MAX, &m->incarnation))
+                || (rc = s_u64 (in, 4, UINT64_MAX, &m->log_head))
+                || (rc = s_u64 (in, 5, UINT64_MAX, &m->acked))
+                || (rc = s_u64 (in, 6, UINT64_MAX, &m->hub_incarnation))
+                || (rc = s_u64 (in, 7, UINT64_MAX, &m->down_applied)))
+                return rc;
+            if (m->incarnation == 0)
+                return s_bad (in, 3, "(incarnation) must not be 0");
+            return 0;
+        case LNT_MSG_BATCH:
+        case LNT_MSG_DOWN:
+        case LNT_MSG_RESTORE:
+            if ((rc = s_u64 (in, 2, UINT64_MAX, &m->seq))
+                || (rc = s_u64 (in, 3, UINT64_MAX, &m->last))
+                || (rc = s_u64 (in, 4, LNT_BATCH_MAX, &v)))
+                return rc;
+            m->count = (uint32_t) v;
+            if (f[5].type != MSGPACK_OBJECT_ARRAY
+                || f[5].via.array.size != m->count)
+                return s_bad (in, 5, "is not an array of count changes");
+            if (m->type == LNT_MSG_RESTORE)
+                return 0;
+            if (m->seq == 0 || m->last < m->seq)
+                return s_bad (in, 2, "(first sequence) must be above 0 and "
+                              "at most the last");
+            if (m->type == LNT_MSG_BATCH
+                && (m->count == 0 || m->last - m->seq + 1 != m->count))
+                return s_bad (in, 4, "(count) must be last - first + 1");
+            if (m->last - m->seq >= LNT_BATCH_MAX)
+                return s_bad (in, 3, "(last) is too far from the first");
+            return 0;
+        case LNT_MSG_DOWN_ACK:
+        case LNT_MSG_ACK:
+            return s_u64 (in, 2, UINT64_MAX, &m->seq);
+        case LNT_MSG_QUERY:
+            if ((rc = s_strf (in, 2, m->text, 31, true))
+                || (rc = s_u64 (in, 3, 2, &v)))
+                return rc;
+            m->format = (uint8_t) v;
+            if (f[4].type != MSGPACK_OBJECT_ARRAY
+                || f[4].via.array.size > LNT_QUERY_ARGS_MAX)
+                return s_bad (in, 4, "is not an array of at most 8 arguments");
+            m->arg_count = (uint8_t) f[4].via.array.size;
+            for (int i = 0; i < m->arg_count; i++) {
+                const msgpack_object *a = &f[4].via.array.ptr[i];
+                if (a->type != MSGPACK_OBJECT_ARRAY || a->via.array.size != 2)
+                    return s_bad (in, 4, "holds an argument that is not "
+                                  "[name, value]");
+                s_in_t ain = {a->via.array.ptr, in->why, in->name};
+                if ((rc = s_strf (&ain, 0, m->args[i].key, 31, true))
+                    || (rc = s_strf (&ain, 1, m->args[i].value, 127, false)))
+                    return rc;
+            }
+            return 0;
+        case LNT_MSG_WELCOME:
+            if ((rc = s_u64 (in, 2, 1, &v)))
+                return rc;
+            m->verdict = (uint8_t) v;
+            if ((rc = s_u64 (in, 3, UINT64_MAX, &m->seq))
+                || (rc = s_u64 (in, 4, UINT64_MAX, &m->incarnation))
+                || (rc = s_u64 (in, 5, 1024, &v)))
+                return rc;
+            m->window = (uint32_t) v;
+            return m->window ? 0 : s_bad (in, 5, "(window) must be above 0");
+        case LNT_MSG_REFUSE:
+            if ((rc = s_u64 (in, 2, UINT16_MAX, &v)))
+                return rc;
+            m->code = (uint16_t) v;
+            if ((rc = s_u64 (in, 3, UINT64_MAX, &m->seq)))
+                return rc;
+            return s_strf (in, 4, m->text, sizeof m->text - 1, false);
+        case LNT_MSG_ANSWER:
+            if ((rc = s_u64 (in, 2, 255, &v)))
+                return rc;
+            m->code = (uint16_t) v;
+            if (f[3].type != MSGPACK_OBJECT_STR
+                || f[3].via.str.size > LNT_REPLY_MAX)
+                return s_bad (in, 3, "is not the answer's text");
+            m->body = f[3].via.str.ptr;
+            m->body_len = f[3].via.str.size;
+            return 0;
+        default:
+            return lnt_why (in->why, LNT_EINVAL, "unknown message type %u",
+                            m->type);
+    }
+}
+
+int
+lnt_msg_decode (const void *data, size_t len, lnt_msg_t *m, lnt_why_t *why)
+{
+    memset (m, 0, sizeof *m);
+    msgpack_unpacked *un = malloc (sizeof *un);
+    if (!un)
+        return LNT_ENOMEM;
+    msgpack_unpacked_init (un);
+    m->impl = un;
+    size_t off = 0;
+    if (!data || !len
+        || msgpack_unpack_next (un, data, len, &off) != MSGPACK_UNPACK_SUCCESS)
+        return lnt_why (why, LNT_EINVAL, "frame of %zu bytes is not msgpack",
+                        len);
+    if (off != len)
+        return lnt_why (why, LNT_EINVAL, "frame has %zu stray bytes after the "
+                        "message", len - off);
+    const msgpack_object *o = &un->data;
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 2
+        || o->via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER
+        || o->via.array.ptr[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return lnt_why (why, LNT_EINVAL, "frame is not [version, type, ...]");
+    uint64_t version = o->via.array.ptr[0].via.u64;
+    uint64_t type = o->via.array.ptr[1].via.u64;
+    if (version != LNT_PROTO_VERSION)
+        return lnt_why (why, LNT_EINVAL, "protocol version %llu, this side "
+                        "speaks %d", (unsigned long long) version,
+                        LNT_PROTO_VERSION);
+    m->type = type < 256 ? (uint8_t) type : 0;
+    int fields = s_field_count (m->type);
+    if (fields < 0)
+        return lnt_why (why, LNT_EINVAL, "unknown message type %llu",
+                        (unsigned long long) type);
+    s_in_t in = {o->via.array.ptr, why, s_name (m->type)};
+    /* A newer peer may add fields at the end: more is fine, fewer not.   */
+    if (o->via.array.size < 2 + (uint32_t) fields)
+        return lnt_why (why, LNT_EINVAL, "%s message has %u fields, expected "
+                        "%d", in.name, o->via.array.size, 2 + fields);
+    return s_decode_fields (&in, m);
+}
+
+void
+lnt_msg_release (lnt_msg_t *m)
+{
+    msgpack_unpacked *un = m->impl;
+    if (un) {
+        msgpack_unpacked_destroy (un);
+        free (un);
+    }
+    m->impl = NULL;
+}
+
+int
+lnt_msg_change (const lnt_msg_t *m, uint32_t i, lnt_change_t *change,
+                lnt_why_t *why)
+{
+    const msgpack_unpacked *un = m->impl;
+    if (!un || (m->type != LNT_MSG_BATCH && m->type != LNT_MSG_DOWN
+                && m->type != LNT_MSG_RESTORE)
+        || i >= m->count)
+        return LNT_EINVAL;
+    const msgpack_object *changes = &un->data.via.array.ptr[5];
+    return lnt_codec_change_from_object (&changes->via.array.ptr[i], change,
+                                         why);
+}
