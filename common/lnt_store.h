@@ -10,7 +10,10 @@
     aborts, grows the map and runs the function again, so the write that hit
     the limit is not lost; the function must therefore compute everything it
     writes from the transaction and its argument, with no other side effect
-    that cannot be repeated.
+    that cannot be repeated. The map cannot change while this process has
+    a read transaction open (its values point into the map): a write that
+    fills the map then fails with LNT_EMAPFULL, so end read transactions
+    before writing.
 
     Values returned by get and the cursor live until the transaction ends
     (or, for a write transaction, until the next put in that database).    */

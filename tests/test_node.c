@@ -1,0 +1,768 @@
+/*  test_node.c - unit test for lnt_node over real stores in a temporary
+    folder: init of agents and hubs (and what a refused init leaves behind:
+    nothing), open, section writes with their log entries and versions, a
+    wall clock that goes back a day between writes and across a reopen,
+    aborted writes, the two sections of a record, and counters.
+
+    Usage: test_node data-folder (the reference data, common/data).      */
+#include "lnt_codec.h"
+#include "lnt_error.h"
+#include "lnt_node.h"
+#include "lnt_test.h"
+
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define DAY_MS INT64_C (86400000)
+
+//  2026-11-25T00:00:00Z: where the injected wall clock starts
+#define T0_MS INT64_C (1795564800000)
+
+static const char *s_ref_dir; //  the reference data folder, argv[1]
+
+//  ---- helpers -----------------------------------------------------------
+
+static int
+s_rm_one (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void) st, (void) flag, (void) ftw;
+    return remove (path);
+}
+
+//  Removes a folder and everything in it
+static void
+s_rmtree (const char *dir)
+{
+    nftw (dir, s_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+//  Makes a fresh temporary folder; the caller frees the name
+static char *
+s_tmpdir (void)
+{
+    char *dir = strdup ("/tmp/lnt-test-node-XXXXXX");
+    if (!dir || !mkdtemp (dir)) {
+        perror ("mkdtemp");
+        exit (1);
+    }
+    return dir;
+}
+
+//  dir/name in buf
+static const char *
+s_path (char *buf, size_t size, const char *dir, const char *name)
+{
+    snprintf (buf, size, "%s/%s", dir, name);
+    return buf;
+}
+
+static bool
+s_exists (const char *path)
+{
+    struct stat st;
+    return stat (path, &st) == 0;
+}
+
+//  The output of `mdb_dump -a dir` (the caller frees), or NULL when the
+//  tool failed
+static char *
+s_dump (const char *dir)
+{
+    char command[1024];
+    snprintf (command, sizeof command, "mdb_dump -a '%s' 2>/dev/null", dir);
+    FILE *pipe = popen (command, "r");
+    if (!pipe)
+        return NULL;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream (&text, &size);
+    char chunk[4096];
+    size_t got;
+    while (out && (got = fread (chunk, 1, sizeof chunk, pipe)) > 0)
+        fwrite (chunk, 1, got, out);
+    if (out)
+        fclose (out);
+    int status = pclose (pipe);
+    if (!WIFEXITED (status) || WEXITSTATUS (status) != 0 || !text
+        || !*text) {
+        free (text);
+        return NULL;
+    }
+    return text;
+}
+
+//  The injected wall clock
+typedef struct {
+    int64_t ms; //  what it says
+} s_wall_t;
+
+static int64_t
+s_wall_read (void *arg)
+{
+    return ((s_wall_t *) arg)->ms;
+}
+
+//  One section write for s_sections_write
+typedef struct {
+    uint8_t kind;       //  record kind
+    const char *id;     //  record id
+    const char *office; //  owning office
+    int section;        //  LNT_SECTION_OFFICE or _PROVINCE
+    const char *body;   //  the body (any bytes will do here)
+    bool deleted;       //  a tombstone
+    uint64_t seq;       //  out: the change's sequence number
+} s_section_t;
+
+//  Section writes in one transaction, then result
+typedef struct {
+    lnt_node_t *node;   //  the node
+    s_section_t *sec;   //  the writes, in order
+    size_t count;       //  how many
+    int result;         //  what the function returns after them
+} s_write_t;
+
+static int
+s_sections_write (lnt_txn_t *txn, void *arg)
+{
+    s_write_t *w = arg;
+    for (size_t i = 0; i < w->count; i++) {
+        s_section_t *s = &w->sec[i];
+        int rc = lnt_node_write_section (w->node, txn, s->kind, s->id,
+                                         s->office, s->section, s->body,
+                                         s->body ? strlen (s->body) : 0,
+                                         s->deleted, &s->seq);
+        if (rc)
+            return rc;
+    }
+    return w->result;
+}
+
+//  Writes one section in its own transaction; returns the sequence number
+//  (0 on failure)
+static uint64_t
+s_write_one (lnt_node_t *node, uint8_t kind, const char *id, int section,
+             const char *body)
+{
+    s_section_t sec = {kind, id, "3503", section, body, false, 0};
+    s_write_t w = {node, &sec, 1, 0};
+    if (lnt_store_write (lnt_node_store (node), s_sections_write, &w) != 0)
+        return 0;
+    return sec.seq;
+}
+
+//  A copy of a record's section, made before its transaction ends
+typedef struct {
+    bool present;      //  the section exists
+    uint64_t version;  //  its version
+    uint64_t node;     //  its writer
+    bool deleted;      //  a tombstone
+    char body[64];     //  its body, as text
+} s_sec_copy_t;
+
+//  Reads record (kind, id) into office and province copies: 0 or the error
+static int
+s_get (lnt_node_t *node, uint8_t kind, const char *id, s_sec_copy_t out[2],
+       char office[LNT_OFFICE_MAX + 1])
+{
+    lnt_txn_t *txn = NULL;
+    int rc = lnt_store_read (lnt_node_store (node), &txn);
+    if (rc)
+        return rc;
+    lnt_record_t record;
+    lnt_why_t why = {""};
+    rc = lnt_node_get (txn, kind, id, &record, &why);
+    memset (out, 0, 2 * sizeof out[0]);
+    if (!rc) {
+        for (int s = 0; s < 2; s++) {
+            out[s].present = record.sec[s].present;
+            out[s].version = record.sec[s].version;
+            out[s].node = record.sec[s].node;
+            out[s].deleted = record.sec[s].deleted;
+            snprintf (out[s].body, sizeof out[s].body, "%.*s",
+                      (int) record.sec[s].body_len,
+                      record.sec[s].body ? (const char *) record.sec[s].body
+                                         : "");
+        }
+        if (office)
+            snprintf (office, LNT_OFFICE_MAX + 1, "%s", record.office);
+        if (record.kind != kind || strcmp (record.id, id) != 0)
+            rc = LNT_EINTERNAL;
+    }
+    lnt_txn_end (&txn);
+    return rc;
+}
+
+//  The log head, the number of log entries and the stored clock
+static void
+s_log_state (lnt_node_t *node, uint64_t *head, size_t *entries,
+             uint64_t *clock)
+{
+    lnt_txn_t *txn = NULL;
+    *head = *clock = UINT64_MAX;
+    *entries = (size_t) -1;
+    if (lnt_store_read (lnt_node_store (node), &txn))
+        return;
+    *head = lnt_node_log_head (txn);
+    *entries = lnt_txn_count (txn, LNT_DB_LOG);
+    *clock = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", UINT64_MAX);
+    lnt_txn_end (&txn);
+}
+
+//  A change from the log, copied out of its transaction
+typedef struct {
+    uint64_t seq;       //  its key
+    lnt_change_t change; //  decoded; body points into body below
+    char body[64];      //  the body as text
+} s_logged_t;
+
+//  Reads up to max log entries from the first; returns how many, or -1
+//  when one does not decode
+static int
+s_read_log (lnt_node_t *node, s_logged_t *out, int max)
+{
+    lnt_txn_t *txn = NULL;
+    lnt_cursor_t *cursor = NULL;
+    if (lnt_store_read (lnt_node_store (node), &txn))
+        return -1;
+    int n = 0, rc;
+    const void *k, *v;
+    size_t kl, vl;
+    if (lnt_cursor_open (txn, LNT_DB_LOG, &cursor) == 0) {
+        for (rc = lnt_cursor_seek (cursor, NULL, 0, &k, &kl, &v, &vl);
+             rc == 0 && n < max;
+             rc = lnt_cursor_next (cursor, &k, &kl, &v, &vl), n++) {
+            lnt_why_t why = {""};
+            if (kl != 8
+                || lnt_codec_change_decode (v, vl, &out[n].change, &why)) {
+                fprintf (stderr, "log entry %d: %s\n", n, why.text);
+                n = -1;
+                break;
+            }
+            out[n].seq = lnt_store_u64_key (k);
+            snprintf (out[n].body, sizeof out[n].body, "%.*s",
+                      (int) out[n].change.state.body_len,
+                      out[n].change.state.body
+                          ? (const char *) out[n].change.state.body
+                          : "");
+            out[n].change.state.body = NULL;
+        }
+    }
+    lnt_cursor_close (&cursor);
+    lnt_txn_end (&txn);
+    return n;
+}
+
+//  ---- the tests -----------------------------------------------------------
+
+static void
+s_test_init (void)
+{
+    char *tmp = s_tmpdir ();
+    char dir[512], path[600], bad_ref[512];
+    lnt_why_t why = {""};
+
+    //  An agent of Trenggalek
+    s_path (dir, sizeof dir, tmp, "agent");
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
+               0);
+    CHECK (s_exists (s_path (path, sizeof path, dir, "data.mdb")));
+
+    //  An office that is not in the list: refused, and no folder made
+    s_path (dir, sizeof dir, tmp, "unknown");
+    why.text[0] = 0;
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_AGENT, "9999", s_ref_dir, 0, &why),
+               LNT_EINVAL);
+    CHECK (strstr (why.text, "9999") != NULL);
+    CHECK (!s_exists (s_path (path, sizeof path, dir, "data.mdb")));
+    CHECK (!s_exists (dir));
+    //  A province code is not an office
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_AGENT, "35", s_ref_dir, 0, &why),
+               LNT_EINVAL);
+    CHECK (!s_exists (dir));
+    //  ... nor is an empty one
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_AGENT, "", s_ref_dir, 0, &why),
+               LNT_EINVAL);
+    CHECK (!s_exists (dir));
+
+    //  Reference data that is not there
+    s_path (bad_ref, sizeof bad_ref, tmp, "no-such-ref");
+    why.text[0] = 0;
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_AGENT, "3503", bad_ref, 0, &why),
+               LNT_EIO);
+    CHECK (strstr (why.text, "no-such-ref") != NULL);
+    CHECK (!s_exists (dir));
+
+    //  Init twice: refused, and the first store is byte for byte the same
+    //  (the second init would have written a new random node id)
+    s_path (dir, sizeof dir, tmp, "agent");
+    char *before = s_dump (dir);
+    CHECK (before != NULL);
+    CHECK (before && strstr (before, "VERSION=3"));
+    why.text[0] = 0;
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
+               LNT_EEXIST);
+    CHECK (strstr (why.text, dir) != NULL);
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_HUB, "35", s_ref_dir, 0, &why),
+               LNT_EEXIST);
+    char *after = s_dump (dir);
+    CHECK (after != NULL);
+    CHECK (before && after && strcmp (before, after) == 0);
+    free (before);
+    free (after);
+
+    //  A hub of Jawa Timur; province 99 has no offices
+    s_path (dir, sizeof dir, tmp, "hub");
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_HUB, "35", s_ref_dir, 0, &why), 0);
+    CHECK (s_exists (s_path (path, sizeof path, dir, "data.mdb")));
+    s_path (dir, sizeof dir, tmp, "hub99");
+    why.text[0] = 0;
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_HUB, "99", s_ref_dir, 0, &why),
+               LNT_EINVAL);
+    CHECK (strstr (why.text, "99") != NULL);
+    CHECK (!s_exists (dir));
+    //  An office code is not a province
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_HUB, "3503", s_ref_dir, 0, &why),
+               LNT_EINVAL);
+    CHECK (!s_exists (dir));
+
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+//  A key to delete, for s_del_write
+typedef struct {
+    lnt_db_t db;     //  where
+    const char *key; //  what
+} s_drop_t;
+
+static int
+s_del_write (lnt_txn_t *txn, void *arg)
+{
+    s_drop_t *drop = arg;
+    return lnt_txn_del (txn, drop->db, drop->key, strlen (drop->key));
+}
+
+static void
+s_test_open (void)
+{
+    char *tmp = s_tmpdir ();
+    char agent_dir[512], hub_dir[512], other[512], path[600];
+    s_path (agent_dir, sizeof agent_dir, tmp, "agent");
+    s_path (hub_dir, sizeof hub_dir, tmp, "hub");
+    lnt_why_t why = {""};
+    lnt_node_t *agent = NULL, *hub = NULL, *node = NULL;
+    CHECK_INT (lnt_node_init (agent_dir, LNT_ROLE_AGENT, "3503", s_ref_dir, 0,
+                              &why), 0);
+    CHECK_INT (lnt_node_init (hub_dir, LNT_ROLE_HUB, "35", s_ref_dir, 0, &why),
+               0);
+
+    CHECK_INT (lnt_node_open (agent_dir, 0, &agent, &why), 0);
+    CHECK_INT (lnt_node_open (hub_dir, 0, &hub, &why), 0);
+    if (!agent || !hub)
+        goto done;
+    CHECK_INT (lnt_node_role (agent), LNT_ROLE_AGENT);
+    CHECK_STR (lnt_node_code (agent), "3503");
+    CHECK (lnt_node_id (agent) != 0);
+    CHECK (lnt_node_ref (agent) != NULL);
+    CHECK (lnt_ref_office (lnt_node_ref (agent), "3503") != NULL);
+    CHECK (lnt_ref_complete (lnt_node_ref (agent), NULL));
+    CHECK (lnt_ref_office_count (lnt_node_ref (agent)) > 1);
+    CHECK_STR (lnt_store_dir (lnt_node_store (agent)), agent_dir);
+
+    CHECK_INT (lnt_node_role (hub), LNT_ROLE_HUB);
+    CHECK_STR (lnt_node_code (hub), "35");
+    CHECK (lnt_node_id (hub) != 0);
+    //  Node ids are random
+    CHECK (lnt_node_id (hub) != lnt_node_id (agent));
+    CHECK (lnt_ref_office (lnt_node_ref (hub), "3503") != NULL);
+
+    //  The id is the store's: the same after a reopen, also readonly
+    uint64_t id = lnt_node_id (agent);
+    lnt_node_destroy (&agent);
+    CHECK (agent == NULL);
+    lnt_node_destroy (&agent); //  safe twice
+    CHECK_INT (lnt_node_open (agent_dir, LNT_STORE_READONLY, &node, &why), 0);
+    if (node) {
+        CHECK (lnt_node_id (node) == id);
+        CHECK_STR (lnt_node_code (node), "3503");
+        //  and a readonly node writes nothing
+        CHECK (s_write_one (node, LNT_KIND_SUGGESTION, "x", 0, "b") == 0);
+    }
+    lnt_node_destroy (&node);
+
+    //  Where no store is
+    s_path (other, sizeof other, tmp, "nothing");
+    why.text[0] = 0;
+    CHECK_INT (lnt_node_open (other, 0, &node, &why), LNT_EUNAVAIL);
+    CHECK (node == NULL);
+    CHECK (strstr (why.text, "nothing") != NULL);
+    CHECK (!s_exists (s_path (path, sizeof path, other, "data.mdb")));
+    //  A store that is not a lontar store
+    lnt_store_t *plain = NULL;
+    CHECK_INT (lnt_store_open (other, LNT_STORE_CREATE, 0, &plain), 0);
+    lnt_store_destroy (&plain);
+    CHECK_INT (lnt_node_open (other, 0, &node, &why), LNT_EINVAL);
+    CHECK (node == NULL);
+
+    //  A lontar store missing a part of its reference data
+    lnt_node_destroy (&hub);
+    CHECK_INT (lnt_store_open (hub_dir, 0, 0, &plain), 0);
+    if (plain) {
+        s_drop_t drop = {LNT_DB_REF, "offices"};
+        CHECK_INT (lnt_store_write (plain, s_del_write, &drop), 0);
+        lnt_store_destroy (&plain);
+        why.text[0] = 0;
+        CHECK_INT (lnt_node_open (hub_dir, 0, &node, &why), LNT_EINVAL);
+        CHECK (node == NULL);
+        CHECK (why.text[0] != 0);
+    }
+done:
+    lnt_node_destroy (&agent);
+    lnt_node_destroy (&hub);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+static void
+s_test_write_section (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_why_t why = {""};
+    lnt_node_t *node = NULL;
+    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
+               0);
+    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    if (!node)
+        goto done;
+    uint64_t id = lnt_node_id (node);
+    s_wall_t wall = {T0_MS};
+    lnt_node_set_clock_source (node, s_wall_read, &wall);
+
+    uint64_t head, clock;
+    size_t entries;
+    s_log_state (node, &head, &entries, &clock);
+    CHECK_INT (head, 0);
+    CHECK_INT (entries, 0);
+    CHECK_INT (clock, 0);
+
+    //  Three writes, the wall clock a day further back before each of the
+    //  later two
+    const char *id1 = "3503-2026-000001", *id2 = "3503-2026-000002";
+    s_section_t sec[3] = {
+        {LNT_KIND_SUGGESTION, id1, "3503", LNT_SECTION_OFFICE, "body-1", false, 0},
+        {LNT_KIND_RB_ITEM, id2, "3503", LNT_SECTION_OFFICE, "body-2", false, 0},
+        {LNT_KIND_SUGGESTION, id1, "3503", LNT_SECTION_OFFICE, "body-3", false, 0}};
+    uint64_t version[4] = {0};
+    for (int i = 0; i < 3; i++) {
+        s_write_t w = {node, &sec[i], 1, 0};
+        CHECK_INT (lnt_store_write (lnt_node_store (node), s_sections_write, &w),
+                   0);
+        CHECK_INT (sec[i].seq, i + 1);
+        s_log_state (node, &head, &entries, &clock);
+        CHECK_INT (head, i + 1);
+        CHECK_INT (entries, i + 1);
+        version[i] = clock;
+        wall.ms -= DAY_MS;
+    }
+    //  The first took the wall clock; the others still grew
+    CHECK (version[0] == (uint64_t) T0_MS << 16);
+    CHECK_INT (lnt_clock_ms (version[0]), T0_MS);
+    CHECK (version[1] > version[0]);
+    CHECK (version[2] > version[1]);
+
+    //  The records: id1 has the third body and version, id2 the second
+    s_sec_copy_t got[2];
+    char office[LNT_OFFICE_MAX + 1] = "";
+    CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, id1, got, office), 0);
+    CHECK_STR (office, "3503");
+    CHECK (got[0].present);
+    CHECK (got[0].version == version[2]);
+    CHECK (got[0].node == id);
+    CHECK (!got[0].deleted);
+    CHECK_STR (got[0].body, "body-3");
+    CHECK (!got[1].present);
+    CHECK_INT (s_get (node, LNT_KIND_RB_ITEM, id2, got, NULL), 0);
+    CHECK (got[0].version == version[1]);
+    CHECK_STR (got[0].body, "body-2");
+    //  The kind is part of the key
+    CHECK_INT (s_get (node, LNT_KIND_RB_ITEM, id1, got, NULL), LNT_ENOTFOUND);
+    CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, "3503-2026-000009", got,
+                      NULL), LNT_ENOTFOUND);
+
+    //  The log: sequences 1, 2, 3, each change what was written
+    s_logged_t log[8];
+    CHECK_INT (s_read_log (node, log, 8), 3);
+    for (int i = 0; i < 3; i++) {
+        CHECK (log[i].seq == (uint64_t) i + 1);
+        CHECK_INT (log[i].change.kind, sec[i].kind);
+        CHECK_STR (log[i].change.id, sec[i].id);
+        CHECK_STR (log[i].change.office, "3503");
+        CHECK_INT (log[i].change.section, LNT_SECTION_OFFICE);
+        CHECK (log[i].change.state.version == version[i]);
+        CHECK (log[i].change.state.node == id);
+        CHECK (!log[i].change.state.deleted);
+        CHECK_STR (log[i].body, sec[i].body);
+    }
+
+    //  Closed and reopened, with the wall clock still in the past (and
+    //  going back further), the next version is above the last
+    lnt_node_destroy (&node);
+    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    if (!node)
+        goto done;
+    lnt_node_set_clock_source (node, s_wall_read, &wall);
+    wall.ms -= DAY_MS;
+    CHECK_INT (s_write_one (node, LNT_KIND_SUGGESTION, id2, LNT_SECTION_OFFICE,
+                            "body-4"), 4);
+    s_log_state (node, &head, &entries, &clock);
+    version[3] = clock;
+    CHECK (version[3] > version[2]);
+    CHECK_INT (head, 4);
+
+    //  When the wall clock is ahead again, it gives the version
+    wall.ms = T0_MS + DAY_MS;
+    CHECK_INT (s_write_one (node, LNT_KIND_SUGGESTION, id2, LNT_SECTION_OFFICE,
+                            "body-5"), 5);
+    s_log_state (node, &head, &entries, &clock);
+    CHECK (clock == (uint64_t) (T0_MS + DAY_MS) << 16);
+    CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, id2, got, NULL), 0);
+    CHECK (got[0].version == clock);
+
+    //  A tombstone: no body, and the log says deleted
+    s_section_t tomb = {LNT_KIND_SUGGESTION, id2, "3503", LNT_SECTION_OFFICE,
+                        "ignored", true, 0};
+    s_write_t w = {node, &tomb, 1, 0};
+    CHECK_INT (lnt_store_write (lnt_node_store (node), s_sections_write, &w), 0);
+    CHECK_INT (tomb.seq, 6);
+    CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, id2, got, NULL), 0);
+    CHECK (got[0].present && got[0].deleted);
+    CHECK_STR (got[0].body, "");
+    CHECK (got[0].version > clock);
+    CHECK_INT (s_read_log (node, log, 8), 6);
+    CHECK (log[5].change.state.deleted);
+    CHECK_STR (log[5].body, "");
+done:
+    lnt_node_destroy (&node);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+static void
+s_test_write_fails (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_why_t why = {""};
+    lnt_node_t *node = NULL;
+    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
+               0);
+    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    if (!node)
+        goto done;
+    CHECK_INT (s_write_one (node, LNT_KIND_SUGGESTION, "3503-2026-000001",
+                            LNT_SECTION_OFFICE, "kept"), 1);
+    uint64_t head, clock;
+    size_t entries;
+    s_log_state (node, &head, &entries, &clock);
+
+    //  Two sections written, then the function fails: none of it stays
+    s_section_t sec[2] = {
+        {LNT_KIND_SUGGESTION, "3503-2026-000002", "3503", LNT_SECTION_OFFICE,
+         "new", false, 0},
+        {LNT_KIND_SUGGESTION, "3503-2026-000001", "3503", LNT_SECTION_OFFICE,
+         "changed", false, 0}};
+    s_write_t w = {node, sec, 2, LNT_EINVAL};
+    CHECK_INT (lnt_store_write (lnt_node_store (node), s_sections_write, &w),
+               LNT_EINVAL);
+    //  (inside, the writes had gone through)
+    CHECK_INT (sec[0].seq, 2);
+    CHECK_INT (sec[1].seq, 3);
+    s_sec_copy_t got[2];
+    CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, "3503-2026-000002", got, NULL),
+               LNT_ENOTFOUND);
+    CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, "3503-2026-000001", got, NULL),
+               0);
+    CHECK_STR (got[0].body, "kept");
+    uint64_t head2, clock2;
+    size_t entries2;
+    s_log_state (node, &head2, &entries2, &clock2);
+    CHECK (head2 == head);
+    CHECK_INT (head2, 1);
+    CHECK_INT (entries2, entries);
+    CHECK (clock2 == clock);
+
+    //  The next write takes sequence 2, as if nothing had happened
+    CHECK_INT (s_write_one (node, LNT_KIND_SUGGESTION, "3503-2026-000002",
+                            LNT_SECTION_OFFICE, "new"), 2);
+done:
+    lnt_node_destroy (&node);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+static void
+s_test_sections (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_why_t why = {""};
+    lnt_node_t *node = NULL;
+    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_HUB, "35", s_ref_dir, 0, &why), 0);
+    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    if (!node)
+        goto done;
+    const char *id = "3503-LKE-2026-A1.3";
+    s_sec_copy_t got[2];
+
+    //  Office, then province: both there
+    CHECK_INT (s_write_one (node, LNT_KIND_LKE_ANSWER, id, LNT_SECTION_OFFICE,
+                            "answer-Y"), 1);
+    CHECK_INT (s_get (node, LNT_KIND_LKE_ANSWER, id, got, NULL), 0);
+    s_sec_copy_t office1 = got[0];
+    CHECK (office1.present && !got[1].present);
+    CHECK_INT (s_write_one (node, LNT_KIND_LKE_ANSWER, id, LNT_SECTION_PROVINCE,
+                            "verdict-T"), 2);
+    CHECK_INT (s_get (node, LNT_KIND_LKE_ANSWER, id, got, NULL), 0);
+    CHECK (got[0].present && got[0].version == office1.version);
+    CHECK_STR (got[0].body, "answer-Y");
+    CHECK (got[1].present && got[1].version > office1.version);
+    CHECK_STR (got[1].body, "verdict-T");
+    s_sec_copy_t province1 = got[1];
+
+    //  Office again: the province section stays
+    CHECK_INT (s_write_one (node, LNT_KIND_LKE_ANSWER, id, LNT_SECTION_OFFICE,
+                            "answer-T"), 3);
+    CHECK_INT (s_get (node, LNT_KIND_LKE_ANSWER, id, got, NULL), 0);
+    CHECK_STR (got[0].body, "answer-T");
+    CHECK (got[0].version > province1.version);
+    CHECK (got[1].present && got[1].version == province1.version);
+    CHECK (got[1].node == province1.node);
+    CHECK_STR (got[1].body, "verdict-T");
+
+    //  Both sections, several times, in one transaction: each write reads
+    //  the record the one before it wrote (in pages this transaction has
+    //  already changed)
+    const char *id2 = "3503-LKE-2026-A2.1";
+    s_section_t sec[5] = {
+        {LNT_KIND_LKE_ANSWER, id2, "3503", LNT_SECTION_OFFICE, "o-1", false, 0},
+        {LNT_KIND_LKE_ANSWER, id2, "3503", LNT_SECTION_PROVINCE, "p-1", false, 0},
+        {LNT_KIND_LKE_ANSWER, id2, "3503", LNT_SECTION_OFFICE, "o-2-longer", false, 0},
+        {LNT_KIND_LKE_ANSWER, id2, "3503", LNT_SECTION_PROVINCE, "p-2", false, 0},
+        {LNT_KIND_LKE_ANSWER, id2, "3503", LNT_SECTION_OFFICE, "o-3", false, 0}};
+    s_write_t w = {node, sec, 5, 0};
+    CHECK_INT (lnt_store_write (lnt_node_store (node), s_sections_write, &w), 0);
+    CHECK_INT (sec[0].seq, 4);
+    CHECK_INT (sec[4].seq, 8);
+    CHECK_INT (s_get (node, LNT_KIND_LKE_ANSWER, id2, got, NULL), 0);
+    CHECK_STR (got[0].body, "o-3");
+    CHECK_STR (got[1].body, "p-2");
+    CHECK (got[0].version > got[1].version);
+    //  and the first record is as it was
+    CHECK_INT (s_get (node, LNT_KIND_LKE_ANSWER, id, got, NULL), 0);
+    CHECK_STR (got[0].body, "answer-T");
+    CHECK_STR (got[1].body, "verdict-T");
+
+    s_logged_t log[16];
+    CHECK_INT (s_read_log (node, log, 16), 8);
+    int bad = 0;
+    for (int i = 0; i < 5; i++)
+        if (log[3 + i].seq != (uint64_t) 4 + i
+            || log[3 + i].change.section != sec[i].section
+            || strcmp (log[3 + i].body, sec[i].body) != 0
+            || log[3 + i].change.state.version <= log[2 + i].change.state.version)
+            bad++;
+    CHECK_INT (bad, 0);
+done:
+    lnt_node_destroy (&node);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+//  Takes numbers from counters: names[i] for i < count, into numbers
+typedef struct {
+    const char **names;  //  counter names
+    uint64_t *numbers;   //  out: what each got
+    size_t count;        //  how many
+    int result;          //  returned after
+} s_numbers_t;
+
+static int
+s_numbers_write (lnt_txn_t *txn, void *arg)
+{
+    s_numbers_t *n = arg;
+    for (size_t i = 0; i < n->count; i++) {
+        int rc = lnt_node_next_number (txn, n->names[i], &n->numbers[i]);
+        if (rc)
+            return rc;
+    }
+    return n->result;
+}
+
+static void
+s_test_next_number (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_why_t why = {""};
+    lnt_node_t *node = NULL;
+    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
+               0);
+    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    if (!node)
+        goto done;
+    lnt_store_t *store = lnt_node_store (node);
+    const char *names[] = {"suggestion-2026", "suggestion-2026", "rb-2026",
+                           "suggestion-2026"};
+    uint64_t numbers[4] = {0};
+
+    //  One at a time, in separate transactions
+    s_numbers_t one = {names, numbers, 1, 0};
+    for (uint64_t expect = 1; expect <= 3; expect++) {
+        CHECK_INT (lnt_store_write (store, s_numbers_write, &one), 0);
+        CHECK (numbers[0] == expect);
+    }
+    //  Several in one transaction, two counters
+    s_numbers_t many = {names, numbers, 4, 0};
+    CHECK_INT (lnt_store_write (store, s_numbers_write, &many), 0);
+    CHECK_INT (numbers[0], 4);
+    CHECK_INT (numbers[1], 5);
+    CHECK_INT (numbers[2], 1);
+    CHECK_INT (numbers[3], 6);
+    //  An aborted write takes no number
+    many.result = LNT_EINVAL;
+    CHECK_INT (lnt_store_write (store, s_numbers_write, &many), LNT_EINVAL);
+    s_numbers_t rb = {names + 2, numbers, 1, 0};
+    CHECK_INT (lnt_store_write (store, s_numbers_write, &rb), 0);
+    CHECK_INT (numbers[0], 2);
+    //  and they last across a reopen
+    lnt_node_destroy (&node);
+    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    if (!node)
+        goto done;
+    CHECK_INT (lnt_store_write (lnt_node_store (node), s_numbers_write, &one),
+               0);
+    CHECK_INT (numbers[0], 7);
+done:
+    lnt_node_destroy (&node);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+int
+main (int argc, char *argv[])
+{
+    if (argc < 2) {
+        fprintf (stderr, "usage: test_node DATA-FOLDER\n");
+        return 64;
+    }
+    s_ref_dir = argv[1];
+    s_test_init ();
+    s_test_open ();
+    s_test_write_section ();
+    s_test_write_fails ();
+    s_test_sections ();
+    s_test_next_number ();
+    return LNT_TEST_DONE ();
+}
