@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent_cmd.h"
+#include "lnt_config.h"
 #include "lnt_control.h"
 #include "lnt_uplink.h"
 
@@ -12,14 +13,19 @@
 
 static const char *s_run_usage =
     "Usage: lontar-agent run [--hub ENDPOINT] [--insecure] [--data DIR]\n"
+    "                        [--heartbeat-ms N] [--config FILE] [--check-config]\n"
     "\n"
     "Runs the office's daemon in the foreground until SIGTERM (systemd\n"
     "Type=notify): sends the office's records to the provincial hub and\n"
     "applies what the hub sends back (verified LKE answers, reference\n"
     "data). Staff commands keep working while it is stopped or the hub is\n"
     "away; what they write is sent when the link is back.\n"
-    "  --hub:      the hub's replication endpoint (" AGENT_HUB ")\n"
-    "  --insecure: plain TCP, loopback only (CURVE is not yet built in)\n"
+    "  --hub:          the hub's replication endpoint (" AGENT_HUB ")\n"
+    "  --insecure:     plain TCP, loopback only (CURVE is not yet built in)\n"
+    "  --heartbeat-ms: ZeroMQ heartbeat; the hub counts as gone after 3 missed\n"
+    "  --config FILE:  settings as \"key = value\" lines (keys: data, hub,\n"
+    "                  insecure, heartbeat_ms); flags override the file\n"
+    "  --check-config: check the settings, print them and exit\n"
     "Logs go to stderr, one event a line.\n";
 
 static const char *s_status_usage =
@@ -30,34 +36,83 @@ static const char *s_status_usage =
     "what has come down from the hub. Without a running daemon it reports\n"
     "from the store alone (hub_reachable is then false).\n";
 
+/*  The daemon's settings: the config file, the flags and --check-config
+    all come from this table.                                              */
+static const lnt_config_key_t s_keys[] = {
+    {"data", LNT_CONFIG_STRING, NULL, 0, 0,
+     "data folder of the office's store"},
+    {"hub", LNT_CONFIG_STRING, AGENT_HUB, 0, 0,
+     "the hub's replication endpoint"},
+    {"insecure", LNT_CONFIG_BOOL, "false", 0, 0,
+     "plain TCP to a loopback hub (no CURVE yet)"},
+    {"heartbeat_ms", LNT_CONFIG_INT, "5000", 100, 600000,
+     "ZeroMQ heartbeat interval in ms; the hub is gone after 3 missed"},
+};
+
 int
 agent_run (int argc, char **argv)
 {
     static const struct option options[] = {
         {"hub", required_argument, NULL, 'H'},
         {"insecure", no_argument, NULL, 'i'},
+        {"heartbeat-ms", required_argument, NULL, 'b'},
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, NULL, 'C'},
         AGENT_COMMON_OPTIONS,
         {NULL, 0, NULL, 0}};
     agent_common_t common = {NULL, LNT_OUT_TABLE};
-    lnt_uplink_config_t config = {NULL, AGENT_HUB, false, 5000};
+    const char *file = NULL, *hub = NULL, *heartbeat = NULL;
+    bool insecure = false, check = false;
     int rc = 0, c;
     optind = 0;
     while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
-        if (c == 'H')
-            config.hub = optarg;
-        else if (c == 'i')
-            config.insecure = true;
-        else if ((rc = agent_common_option (&common, c, s_run_usage)) < 0)
-            rc = agent_bad_option (s_run_usage);
+        switch (c) {
+            case 'H': hub = optarg; break;
+            case 'i': insecure = true; break;
+            case 'b': heartbeat = optarg; break;
+            case 'c': file = optarg; break;
+            case 'C': check = true; break;
+            default:
+                if ((rc = agent_common_option (&common, c, s_run_usage)) < 0)
+                    rc = agent_bad_option (s_run_usage);
+        }
     }
     if (rc)
         return rc == 1 ? 0 : rc;
     if (optind < argc)
         return lnt_cli_usage (AGENT_PROG, "unexpected argument \"%s\"",
                               argv[optind]);
-    config.data = lnt_cli_data_dir (common.data, LNT_ROLE_AGENT);
+    lnt_config_t *config = lnt_config_new (s_keys, sizeof s_keys / sizeof s_keys[0]);
     lnt_why_t why = {""};
-    int err = lnt_uplink_run (&config, &why);
+    int err = config ? 0 : LNT_ENOMEM;
+    if (!err)
+        err = lnt_config_set (config, "data",
+                              lnt_cli_data_dir (NULL, LNT_ROLE_AGENT),
+                              "default", &why);
+    if (!err && file)
+        err = lnt_config_load (config, file, &why);
+    if (!err && common.data)
+        err = lnt_config_set (config, "data", common.data, "--data", &why);
+    if (!err && hub)
+        err = lnt_config_set (config, "hub", hub, "--hub", &why);
+    if (!err && insecure)
+        err = lnt_config_set (config, "insecure", "true", "--insecure", &why);
+    if (!err && heartbeat)
+        err = lnt_config_set (config, "heartbeat_ms", heartbeat,
+                              "--heartbeat-ms", &why);
+    if (!err && check) {
+        lnt_config_print (config, stdout);
+        lnt_config_destroy (&config);
+        return 0;
+    }
+    if (!err) {
+        lnt_uplink_config_t up = {lnt_config_str (config, "data"),
+                                  lnt_config_str (config, "hub"),
+                                  lnt_config_bool (config, "insecure"),
+                                  lnt_config_int (config, "heartbeat_ms")};
+        err = lnt_uplink_run (&up, &why);
+    }
+    lnt_config_destroy (&config);
     return err ? lnt_cli_fail (AGENT_PROG, err, &why) : 0;
 }
 

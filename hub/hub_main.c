@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lnt_cli.h"
+#include "lnt_config.h"
 #include "lnt_control.h"
 #include "lnt_hub.h"
 #include "lnt_log.h"
@@ -113,37 +114,65 @@ s_init (int argc, char **argv)
     return 0;
 }
 
+/*  The daemon's settings: the config file, the flags and --check-config
+    all come from this table.                                              */
+static const lnt_config_key_t s_keys[] = {
+    {"data", LNT_CONFIG_STRING, NULL, 0, 0, "data folder of the hub's store"},
+    {"bind", LNT_CONFIG_STRING, HUB_BIND, 0, 0,
+     "replication endpoint the offices connect to"},
+    {"query", LNT_CONFIG_STRING, HUB_QUERY, 0, 0,
+     "query endpoint for provincial staff"},
+    {"insecure", LNT_CONFIG_BOOL, "false", 0, 0,
+     "plain TCP on loopback endpoints only (no CURVE yet)"},
+    {"window", LNT_CONFIG_INT, "4", 1, 64,
+     "batches in flight per office, each way"},
+    {"heartbeat_ms", LNT_CONFIG_INT, "5000", 100, 600000,
+     "ZeroMQ heartbeat interval in ms; a peer is gone after 3 missed"},
+};
+
 static int
 s_run (int argc, char **argv)
 {
     static const char *usage =
         "Usage: lontar-hub run [--bind ENDPOINT] [--query ENDPOINT]\n"
-        "                      [--insecure] [--window N] [--data DIR]\n"
+        "                      [--insecure] [--window N] [--heartbeat-ms N]\n"
+        "                      [--data DIR] [--config FILE] [--check-config]\n"
         "\n"
         "Runs the hub in the foreground until SIGTERM (systemd Type=notify).\n"
         "  --bind:   replication endpoint for the offices (" HUB_BIND ")\n"
         "  --query:  query endpoint for provincial staff (" HUB_QUERY ")\n"
         "  --insecure: plain TCP, loopback only (CURVE is not yet built in)\n"
         "  --window: batches in flight per office, each way (4)\n"
+        "  --config FILE: settings as \"key = value\" lines (keys: data, bind,\n"
+        "             query, insecure, window, heartbeat_ms); flags override\n"
+        "  --check-config: check the settings, print them and exit\n"
         "Logs go to stderr, one event a line.\n";
     static const struct option options[] = {
         {"bind", required_argument, NULL, 'b'},
         {"query", required_argument, NULL, 'q'},
         {"insecure", no_argument, NULL, 'i'},
         {"window", required_argument, NULL, 'w'},
+        {"heartbeat-ms", required_argument, NULL, 'B'},
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, NULL, 'C'},
         COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     s_common_t common = {0};
-    lnt_hub_config_t config = {NULL, HUB_BIND, HUB_QUERY, false, 4, 5000};
+    /* Flags, kept until the file is read: they override it.             */
+    const char *flag_names[] = {"bind", "query", "window", "heartbeat_ms",
+                                "insecure", "data"};
+    const char *flag_values[6] = {NULL};
+    const char *file = NULL;
+    bool check = false;
     int rc = 0, c;
     while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
         switch (c) {
-            case 'b': config.bind = optarg; break;
-            case 'q': config.query = optarg; break;
-            case 'i': config.insecure = true; break;
-            case 'w':
-                rc = lnt_cli_int (HUB_PROG, "--window", optarg, 1, 64,
-                                  &config.window);
-                break;
+            case 'b': flag_values[0] = optarg; break;
+            case 'q': flag_values[1] = optarg; break;
+            case 'w': flag_values[2] = optarg; break;
+            case 'B': flag_values[3] = optarg; break;
+            case 'i': flag_values[4] = "true"; break;
+            case 'c': file = optarg; break;
+            case 'C': check = true; break;
             default: rc = s_common (&common, c, usage);
         }
     }
@@ -152,9 +181,38 @@ s_run (int argc, char **argv)
     if (optind < argc)
         return lnt_cli_usage (HUB_PROG, "unexpected argument \"%s\"",
                               argv[optind]);
-    config.data = lnt_cli_data_dir (common.data, LNT_ROLE_HUB);
+    flag_values[5] = common.data;
+    lnt_config_t *config = lnt_config_new (s_keys, sizeof s_keys / sizeof s_keys[0]);
     lnt_why_t why = {""};
-    int err = lnt_hub_run (&config, &why);
+    int err = config ? 0 : LNT_ENOMEM;
+    if (!err)
+        err = lnt_config_set (config, "data", lnt_cli_data_dir (NULL,
+                                                                LNT_ROLE_HUB),
+                              "default", &why);
+    if (!err && file)
+        err = lnt_config_load (config, file, &why);
+    for (int i = 0; !err && i < 6; i++)
+        if (flag_values[i]) {
+            char origin[40];
+            snprintf (origin, sizeof origin, "--%s", flag_names[i]);
+            err = lnt_config_set (config, flag_names[i], flag_values[i],
+                                  origin, &why);
+        }
+    if (!err && check) {
+        lnt_config_print (config, stdout);
+        lnt_config_destroy (&config);
+        return 0;
+    }
+    if (!err) {
+        lnt_hub_config_t hc = {lnt_config_str (config, "data"),
+                               lnt_config_str (config, "bind"),
+                               lnt_config_str (config, "query"),
+                               lnt_config_bool (config, "insecure"),
+                               lnt_config_int (config, "window"),
+                               lnt_config_int (config, "heartbeat_ms")};
+        err = lnt_hub_run (&hc, &why);
+    }
+    lnt_config_destroy (&config);
     return err ? lnt_cli_fail (HUB_PROG, err, &why) : 0;
 }
 
