@@ -42,7 +42,7 @@ typedef void (lnt_import_progress_fn) (size_t rows, void *arg);
 
 /*  Imports the file at path into node. Returns 0 (with keep_going, also
     when rows were bad), LNT_EINVAL when any row was bad and nothing was
-    stored, LNT_ENOTFOUND / LNT_EIO when the file cannot be read, or a
+    stored, LNT_EIO when the file cannot be read (missing, a folder), or a
     store error; why says what. Fills result either way; free it with
     lnt_import_result_free.                                                */
 int lnt_import_file (lnt_node_t *node, const char *path, bool keep_going,

@@ -194,10 +194,16 @@ s_suggestion_move (lnt_txn_t *txn, void *arg)
                         "'suggestion status --help'", m->id,
                         lnt_word (LNT_WORD_STATUS, from),
                         lnt_word (LNT_WORD_STATUS, m->status));
-    if (s->history_len >= LNT_HISTORY_MAX)
-        return lnt_why (m->why, LNT_EINVAL, "suggestion %s has %d status "
-                        "changes, the most one can hold", m->id,
-                        LNT_HISTORY_MAX);
+    /* The last two places of a history are kept for done and archived,
+       so a suggestion with a long history can always be closed.         */
+    bool closing = m->response || m->status == LNT_ST_DONE
+                   || m->status == LNT_ST_ARCHIVED
+                   || m->status == LNT_ST_NOT_OUR_AUTHORITY;
+    if (s->history_len >= LNT_HISTORY_MAX
+        || (!closing && s->history_len >= LNT_HISTORY_MAX - 2))
+        return lnt_why (m->why, LNT_EINVAL, "suggestion %s has %d history "
+                        "steps; only done and archived can follow now",
+                        m->id, s->history_len);
     lnt_step_t *step = &s->history[s->history_len];
     memset (step, 0, sizeof *step);
     step->status = (uint8_t) m->status;
