@@ -18,7 +18,7 @@ static const char *s_init_usage =
     "             then /usr/share/lontar)\n";
 
 static const char *s_import_usage =
-    "Usage: lontar-agent import FILE [--keep-going] [--data DIR]\n"
+    "Usage: lontar-agent import FILE [--keep-going] [--again] [--data DIR]\n"
     "\n"
     "Imports records from a CSV file (UTF-8, comma-separated, '#' lines are\n"
     "comments, a header row starting with 'office' is skipped), one of:\n"
@@ -28,16 +28,19 @@ static const char *s_import_usage =
     "  LKE answers: office,year,item,answer,evidence,justification\n"
     "Rows of other offices are skipped. The file is imported whole or not at\n"
     "all; every bad line is reported with its number. --keep-going imports\n"
-    "the good rows and reports the bad ones.\n";
+    "the good rows, reports the bad ones and exits 65 if there were any.\n"
+    "A file imported before is refused (it would store its rows twice)\n"
+    "unless --again.\n";
 
 static const char *s_export_usage =
     "Usage: lontar-agent export [--kind suggestions|rb|lke] [--format json|csv]\n"
     "                           [--data DIR]\n"
     "\n"
     "Writes every record to standard output. Without --kind: one JSON object\n"
-    "with the arrays suggestions, rb and lke, every field included. With\n"
-    "--kind and --format csv: the import shape of that kind, which import\n"
-    "reads back. The reporter's name and contact are never exported.\n";
+    "with the arrays suggestions, rb and lke, every field included; with\n"
+    "--kind, that kind's array. With --kind and --format csv: the import\n"
+    "shape of that kind, which import reads back. The reporter's name and\n"
+    "contact are never exported.\n";
 
 static const char *s_backup_usage =
     "Usage: lontar-agent backup FILE [--data DIR]\n"
@@ -98,15 +101,18 @@ agent_import (int argc, char **argv)
 {
     static const struct option options[] = {
         {"keep-going", no_argument, NULL, 'k'},
+        {"again", no_argument, NULL, 'a'},
         AGENT_COMMON_OPTIONS,
         {NULL, 0, NULL, 0}};
     agent_common_t common = {NULL, LNT_OUT_TABLE};
-    bool keep_going = false;
+    unsigned flags = 0;
     int rc = 0, c;
     optind = 0;
     while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
         if (c == 'k')
-            keep_going = true;
+            flags |= LNT_IMPORT_KEEP_GOING;
+        else if (c == 'a')
+            flags |= LNT_IMPORT_AGAIN;
         else if ((rc = agent_common_option (&common, c, s_import_usage)) < 0)
             rc = agent_bad_option (s_import_usage);
     }
@@ -120,7 +126,7 @@ agent_import (int argc, char **argv)
     bool tty = isatty (STDERR_FILENO);
     lnt_import_result_t result;
     lnt_why_t why = {""};
-    int err = lnt_import_file (node, argv[optind], keep_going,
+    int err = lnt_import_file (node, argv[optind], flags,
                                tty ? s_progress : NULL, NULL, &result, &why);
     if (tty)
         fputs ("\r\033[K", stderr);
@@ -131,9 +137,14 @@ agent_import (int argc, char **argv)
                  result.bad - result.problem_count);
     if (err)
         rc = lnt_cli_fail (AGENT_PROG, err, &why);
-    else
+    else {
         printf ("imported %zu, skipped %zu of other offices, refused %zu\n",
                 result.imported, result.skipped, result.bad);
+        /* --keep-going stored the good rows; the refused ones still make
+           the exit status say so, as make -k does.                      */
+        if (result.bad)
+            rc = 65;
+    }
     lnt_import_result_free (&result);
     lnt_node_destroy (&node);
     return rc;
@@ -191,7 +202,7 @@ s_dump_one (const lnt_record_t *rec, void *arg)
 }
 
 static int
-s_dump (lnt_node_t *node)
+s_dump (lnt_node_t *node, lnt_import_kind_t only)
 {
     s_dump_t *d = calloc (1, sizeof *d);
     if (!d)
@@ -207,18 +218,25 @@ s_dump (lnt_node_t *node)
                   lnt_listing_suggestion_columns},
                  {"rb", LNT_KIND_RB_ITEM, lnt_listing_rb_columns},
                  {"lke", LNT_KIND_LKE_ANSWER, lnt_listing_lke_columns}};
-    printf ("{\"office\": ");
-    lnt_out_json_string (stdout, lnt_node_code (node));
+    /* One kind: its array alone. All: one object with the three.       */
+    if (only == LNT_IMPORT_UNKNOWN) {
+        printf ("{\"office\": ");
+        lnt_out_json_string (stdout, lnt_node_code (node));
+    }
     for (size_t i = 0; !rc && i < 3; i++) {
+        if (only != LNT_IMPORT_UNKNOWN && (size_t) only != i + 1)
+            continue;
         d->out = lnt_out_new (LNT_OUT_JSON);
         parts[i].columns (d->out, LNT_OUT_JSON);
         rc = lnt_office_each (d->txn, parts[i].kind, s_dump_one, d);
-        printf (",\n\"%s\": ", parts[i].name);
+        if (only == LNT_IMPORT_UNKNOWN)
+            printf (",\n\"%s\": ", parts[i].name);
         if (!rc)
             lnt_out_print (d->out, stdout);
         lnt_out_destroy (&d->out);
     }
-    printf ("}\n");
+    if (only == LNT_IMPORT_UNKNOWN)
+        printf ("}\n");
     lnt_txn_end (&d->txn);
     free (d);
     return rc;
@@ -253,15 +271,18 @@ agent_export (int argc, char **argv)
     if (optind < argc)
         return lnt_cli_usage (AGENT_PROG, "unexpected argument \"%s\"",
                               argv[optind]);
-    if ((common.format == LNT_OUT_CSV) != (kind != LNT_IMPORT_UNKNOWN))
-        return lnt_cli_usage (AGENT_PROG, "export writes JSON of everything, "
-                              "or with --kind K --format csv the CSV of one "
-                              "kind");
+    if (common.format == LNT_OUT_TABLE)
+        return lnt_cli_usage (AGENT_PROG, "export writes json or csv, not a "
+                              "table; for a table use the kind's list command");
+    if (common.format == LNT_OUT_CSV && kind == LNT_IMPORT_UNKNOWN)
+        return lnt_cli_usage (AGENT_PROG, "export --format csv needs --kind "
+                              "suggestions, rb or lke: one CSV per kind");
     lnt_node_t *node = NULL;
     if ((rc = agent_open (&common, LNT_STORE_READONLY, &node)))
         return rc;
-    int err = kind == LNT_IMPORT_UNKNOWN ? s_dump (node)
-                                         : lnt_export_csv (node, kind, stdout);
+    int err = common.format == LNT_OUT_JSON ? s_dump (node, kind)
+                                            : lnt_export_csv (node, kind,
+                                                              stdout);
     if (!err && (fflush (stdout) != 0 || ferror (stdout)))
         err = LNT_EIO;
     if (err)

@@ -160,25 +160,35 @@ agent_status (int argc, char **argv)
     if ((rc = agent_open (&common, LNT_STORE_READONLY, &node)))
         return rc;
     const char *dir = lnt_cli_data_dir (common.data, LNT_ROLE_AGENT);
-    char *live = lnt_control_status (dir, 1000);
+    char *live = lnt_control_status (dir, 500);
     char *lines = live;
     if (!lines) {
         /* No daemon: what the store alone can tell.                     */
         lnt_txn_t *txn = NULL;
         uint64_t head = 0, acked = 0, down = 0;
+        int64_t oldest = 0;
         if (lnt_store_read (lnt_node_store (node), &txn) == 0) {
             head = lnt_node_log_head (txn);
             acked = lnt_txn_get_u64 (txn, LNT_DB_META, "acked", 0);
             down = lnt_txn_get_u64 (txn, LNT_DB_META, "down_applied", 0);
+            unsigned char key[8];
+            const void *v;
+            size_t vl;
+            lnt_change_t change;
+            lnt_store_key_u64 (acked + 1, key);
+            if (head > acked && lnt_txn_get (txn, LNT_DB_LOG, key, 8, &v, &vl) == 0
+                && lnt_codec_change_decode (v, vl, &change, NULL) == 0)
+                oldest = lnt_clock_ms (change.state.version);
             lnt_txn_end (&txn);
         }
         lines = zsys_sprintf ("daemon=0\nhub_reachable=0\nlog_head=%llu\n"
-                              "acked=%llu\npending=%llu\ndown_applied=%llu\n",
+                              "acked=%llu\npending=%llu\noldest_pending=%lld\n"
+                              "down_applied=%llu\n",
                               (unsigned long long) head,
                               (unsigned long long) acked,
                               (unsigned long long) (head > acked ? head - acked
                                                                  : 0),
-                              (unsigned long long) down);
+                              (long long) oldest, (unsigned long long) down);
     }
     const lnt_ref_t *ref = lnt_node_ref (node);
     int offset = lnt_ref_utc_offset (ref, lnt_node_code (node));

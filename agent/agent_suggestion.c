@@ -57,15 +57,26 @@ s_word (lnt_word_set_t set, const char *text, int *value)
 }
 
 /*  Prints one suggestion: its fields, then (in a table) its history.      */
+/*  Prints one suggestion: its fields, the reporter (p, when given: the
+    office's own view; it never leaves the office), then (in a table) its
+    history.                                                               */
 static void
 s_print_one (lnt_node_t *node, const lnt_suggestion_t *s,
-             lnt_out_format_t format)
+             const lnt_private_t *p, lnt_out_format_t format)
 {
     lnt_out_t *out = lnt_out_new (format);
     lnt_out_format_t full = format == LNT_OUT_TABLE ? LNT_OUT_CSV : format;
     lnt_listing_suggestion_columns (out, full);
+    if (p) {
+        lnt_out_column (out, "reporter_name", NULL);
+        lnt_out_column (out, "reporter_contact", NULL);
+    }
     lnt_listing_suggestion_row (out, full, s, lnt_node_ref (node),
                                 lnt_time_now_ms ());
+    if (p) {
+        lnt_out_str (out, p->reporter_name);
+        lnt_out_str (out, p->reporter_contact);
+    }
     lnt_out_print_one (out, stdout);
     lnt_out_destroy (&out);
     if (format == LNT_OUT_TABLE) {
@@ -169,6 +180,16 @@ s_add (agent_common_t *common, int argc, char **argv)
         lnt_node_destroy (&node);
         rc = lnt_cli_usage (AGENT_PROG, "--received \"%s\" is not a local "
                             "time such as 2026-03-01 09:12", received);
+        goto done;
+    }
+    /* A mistyped year (2062 for 2026) would be stored silently and get a
+       tracking number of that year: a day ahead is the most a wrong PC
+       clock or time zone explains.                                      */
+    if (s->received > lnt_time_now_ms () + 24 * 3600 * 1000LL) {
+        lnt_node_destroy (&node);
+        rc = lnt_cli_fail (AGENT_PROG, LNT_EINVAL,
+                           &(lnt_why_t){"--received is more than a day in "
+                                        "the future; check the date"});
         goto done;
     }
     int err = lnt_office_suggestion_add (node, s, p, &why);
@@ -328,26 +349,26 @@ s_one (agent_common_t *common, const char *verb, int argc, char **argv)
     }
     lnt_why_t why = {""};
     int err;
+    /* show is the office's own view: with the reporter and the text of a
+       confidential suggestion, which live in the private data.          */
+    lnt_private_t *p = is_status || is_respond ? NULL : malloc (sizeof *p);
     if (is_status)
         err = lnt_office_suggestion_move (node, id, (lnt_status_t) status,
                                           note, s, &why);
     else if (is_respond)
         err = lnt_office_suggestion_respond (node, id, text, s, &why);
     else {
-        /* show is the office's own view: it includes the text of a
-           confidential suggestion, which lives in the private data.      */
-        lnt_private_t *p = malloc (sizeof *p);
         lnt_txn_t *txn = NULL;
         err = p ? lnt_store_read (lnt_node_store (node), &txn) : LNT_ENOMEM;
         if (!err)
             err = lnt_office_suggestion_get (node, txn, id, s, p, &why);
         lnt_txn_end (&txn);
-        free (p);
     }
     if (err)
         rc = lnt_cli_fail (AGENT_PROG, err, &why);
     else
-        s_print_one (node, s, common->format);
+        s_print_one (node, s, p, common->format);
+    free (p);
     lnt_node_destroy (&node);
     free (s);
     return rc;

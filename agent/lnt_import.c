@@ -14,6 +14,7 @@ typedef struct {
     lnt_node_t *node;               /* the office                          */
     const char *path;               /* the file                            */
     bool keep_going;                /* store good rows despite bad ones    */
+    bool again;                     /* import a file imported before       */
     lnt_import_progress_fn *progress; /* progress callback, or NULL        */
     void *arg;                      /* its argument                        */
     lnt_import_result_t *result;    /* what happened                       */
@@ -207,6 +208,31 @@ s_import (lnt_txn_t *txn, void *arg)
         return lnt_why (im->why, LNT_EIO, "cannot read %s: it is a folder, "
                         "not a CSV file", im->path);
     }
+    /* The same file imported twice would store every row twice, with new
+       numbers: an easy slip for staff. Files are known by a hash of their
+       bytes (FNV-1a, 64 bits), kept in the counters with the import time. */
+    uint64_t hash = 14695981039346656037ULL;
+    unsigned char chunk[65536];
+    size_t got;
+    while ((got = fread (chunk, 1, sizeof chunk, file)) > 0)
+        for (size_t i = 0; i < got; i++)
+            hash = (hash ^ chunk[i]) * 1099511628211ULL;
+    rewind (file);
+    char seen_key[32];
+    snprintf (seen_key, sizeof seen_key, "import/%016llx",
+              (unsigned long long) hash);
+    uint64_t seen = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, seen_key, 0);
+    if (seen && !im->again) {
+        fclose (file);
+        char when[17];
+        lnt_time_format_local ((int64_t) seen,
+                               lnt_ref_utc_offset (lnt_node_ref (im->node),
+                                                   lnt_node_code (im->node)),
+                               when);
+        return lnt_why (im->why, LNT_EEXIST, "%s was imported already, on %s; "
+                        "nothing was imported (use --again to import the same "
+                        "rows once more)", im->path, when);
+    }
     lnt_csv_t *csv = lnt_csv_new (file, LNT_TEXT_MAX, 16);
     if (!csv) {
         fclose (file);
@@ -278,11 +304,14 @@ s_import (lnt_txn_t *txn, void *arg)
                       res->bad == 1 ? "" : "s");
     if (!rc && kind == LNT_IMPORT_UNKNOWN && !res->bad)
         rc = lnt_why (im->why, LNT_EINVAL, "%s holds no rows", im->path);
+    if (!rc && res->imported)
+        rc = lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, seen_key,
+                              (uint64_t) lnt_time_now_ms ());
     return rc;
 }
 
 int
-lnt_import_file (lnt_node_t *node, const char *path, bool keep_going,
+lnt_import_file (lnt_node_t *node, const char *path, unsigned flags,
                  lnt_import_progress_fn *progress, void *arg,
                  lnt_import_result_t *result, lnt_why_t *why)
 {
@@ -292,7 +321,8 @@ lnt_import_file (lnt_node_t *node, const char *path, bool keep_going,
     *result = (lnt_import_result_t){0};
     im->node = node;
     im->path = path;
-    im->keep_going = keep_going;
+    im->keep_going = (flags & LNT_IMPORT_KEEP_GOING) != 0;
+    im->again = (flags & LNT_IMPORT_AGAIN) != 0;
     im->progress = progress;
     im->arg = arg;
     im->result = result;

@@ -10,7 +10,9 @@
     These are the shapes of common/data/sample-*.csv. Rows of other offices
     are skipped and counted. A file is imported in one transaction: all or
     nothing, unless keep_going, when bad rows are reported and skipped and
-    the good ones stored. Every bad row is reported with its line.        */
+    the good ones stored. Every bad row is reported with its line. A file
+    whose bytes were imported before is refused (LNT_EEXIST) unless
+    LNT_IMPORT_AGAIN: importing it twice would store every row twice.     */
 #ifndef LNT_IMPORT_H
 #define LNT_IMPORT_H
 
@@ -40,12 +42,16 @@ typedef struct {
 /*  Called every 1,000 rows with the rows read so far.                     */
 typedef void (lnt_import_progress_fn) (size_t rows, void *arg);
 
-/*  Imports the file at path into node. Returns 0 (with keep_going, also
+/*  Imports the file at path into node; flags are LNT_IMPORT_* bits.
+    Returns 0 (with LNT_IMPORT_KEEP_GOING, also
     when rows were bad), LNT_EINVAL when any row was bad and nothing was
     stored, LNT_EIO when the file cannot be read (missing, a folder), or a
     store error; why says what. Fills result either way; free it with
     lnt_import_result_free.                                                */
-int lnt_import_file (lnt_node_t *node, const char *path, bool keep_going,
+#define LNT_IMPORT_KEEP_GOING 1 /* store the good rows, report the bad   */
+#define LNT_IMPORT_AGAIN 2      /* import a file that was imported before */
+
+int lnt_import_file (lnt_node_t *node, const char *path, unsigned flags,
                      lnt_import_progress_fn *progress, void *arg,
                      lnt_import_result_t *result, lnt_why_t *why);
 

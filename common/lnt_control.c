@@ -49,6 +49,11 @@ lnt_control_nudge (const char *dir)
 char *
 lnt_control_status (const char *dir, int timeout_ms)
 {
+    /* No socket file, no daemon: answer at once rather than wait.       */
+    char path[300];
+    snprintf (path, sizeof path, "%s/control.sock", dir);
+    if (!zsys_file_exists (path))
+        return NULL;
     zsock_t *sock = s_connect (dir, timeout_ms);
     if (!sock)
         return NULL;

@@ -1,5 +1,6 @@
 /*  lnt_node.c - node identity, reference data and logged section writes.  */
 #include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,9 +116,9 @@ lnt_node_init (const char *dir, lnt_role_t role, const char *code,
             lnt_why (why, rc, "a store already exists in %s; nothing was "
                      "changed", dir);
         else if (rc)
-            lnt_why (why, rc == LNT_ECANTCREAT ? rc : LNT_ECANTCREAT,
-                     "cannot create a store in %s (%s)", dir,
-                     lnt_strerror (rc));
+            lnt_why (why, LNT_ECANTCREAT, "cannot create a store in %s: %s",
+                     dir, rc == LNT_ECANTCREAT ? strerror (errno)
+                                               : lnt_strerror (rc));
         if (rc && rc != LNT_EEXIST)
             rc = LNT_ECANTCREAT;
     }

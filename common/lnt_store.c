@@ -52,6 +52,33 @@ s_error (int rc, const char *what, const char *dir)
     return LNT_ESTORE;
 }
 
+/*  Makes dir and any missing parents (mkdir -p). 0, or -1 with errno.    */
+static int
+s_mkdirs (const char *dir)
+{
+    char path[4096];
+    if (snprintf (path, sizeof path, "%s", dir) >= (int) sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir (path, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir (path, 0750) != 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    if (stat (path, &st) != 0 || !S_ISDIR (st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
 int
 lnt_store_open (const char *dir, int flags, size_t map_size,
                 lnt_store_t **store)
@@ -75,7 +102,8 @@ lnt_store_open (const char *dir, int flags, size_t map_size,
             rc = LNT_EEXIST;
             goto fail;
         }
-        if (mkdir (dir, 0750) != 0 && errno != EEXIST) {
+        if (s_mkdirs (dir) != 0) {
+            /* The caller words the message, from errno.                  */
             rc = LNT_ECANTCREAT;
             goto fail;
         }

@@ -202,9 +202,18 @@ s_test_samples (void)
     CHECK_INT (s_rb_get (node, "3503-RB-2021-0006", &r), LNT_ENOTFOUND);
     CHECK_INT (s_rb_get (node, "3503-RB-2020-0001", &r), LNT_ENOTFOUND);
 
-    //  Importing the same file again adds the rows again, under new ids
+    //  The same file again is refused, naming it, and stores nothing
+    why.text[0] = 0;
     CHECK_INT (lnt_import_file (node, s_sample ("sample-action-plan.csv"),
-                                false, NULL, NULL, &res, &why), 0);
+                                false, NULL, NULL, &res, &why), LNT_EEXIST);
+    CHECK (strstr (why.text, "imported already") != NULL);
+    CHECK (strstr (why.text, "sample-action-plan.csv") != NULL);
+    CHECK_INT (res.imported, 0);
+    lnt_import_result_free (&res);
+    CHECK_INT (s_rb_get (node, "3503-RB-2021-0006", &r), LNT_ENOTFOUND);
+    //  With LNT_IMPORT_AGAIN the rows are added again, under new ids
+    CHECK_INT (lnt_import_file (node, s_sample ("sample-action-plan.csv"),
+                                LNT_IMPORT_AGAIN, NULL, NULL, &res, &why), 0);
     CHECK_INT (res.imported, 5);
     lnt_import_result_free (&res);
     CHECK_INT (s_rb_get (node, "3503-RB-2021-0010", &r), 0);
@@ -722,7 +731,8 @@ s_test_progress (void)
     CHECK_INT (lnt_node_log_head (txn), 2500);
     lnt_txn_end (&txn);
     //  No callback is fine
-    CHECK_INT (lnt_import_file (node, path, false, NULL, NULL, &res, &why), 0);
+    CHECK_INT (lnt_import_file (node, path, LNT_IMPORT_AGAIN, NULL, NULL, &res,
+                                &why), 0);
     lnt_import_result_free (&res);
     lnt_node_destroy (&node);
 }
