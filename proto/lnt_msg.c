@@ -6,10 +6,31 @@
 #include "lnt_codec_object.h"
 #include "lnt_msg.h"
 
+/*  The packer writes into an lnt_buf_t. The first failed append is kept
+    and turns every later write into a no-op, so an encoder checks once at
+    the end and never leaves a frame with a hole in it (as in lnt_codec.c). */
+typedef struct {
+    lnt_buf_t *buf; /* where the bytes go                                   */
+    size_t before;  /* its length when the encoder started                  */
+    int rc;         /* 0, or the first append's error                        */
+} s_out_t;
+
 static int
 s_write (void *data, const char *bytes, size_t len)
 {
-    return lnt_buf_append ((lnt_buf_t *) data, bytes, len);
+    s_out_t *out = data;
+    if (!out->rc)
+        out->rc = lnt_buf_append (out->buf, bytes, len);
+    return out->rc;
+}
+
+/*  0, or LNT_ENOMEM with the buffer back at its length before.            */
+static int
+s_finish (s_out_t *out)
+{
+    if (out->rc)
+        out->buf->len = out->before;
+    return out->rc ? LNT_ENOMEM : 0;
 }
 
 static void
@@ -43,9 +64,9 @@ int
 lnt_msg_batch_begin (lnt_buf_t *out, uint8_t type, uint64_t seq,
                      uint64_t last, uint32_t count)
 {
-    size_t before = out->len;
+    s_out_t o = {out, out->len, 0};
     msgpack_packer pk;
-    msgpack_packer_init (&pk, out, s_write);
+    msgpack_packer_init (&pk, &o, s_write);
     msgpack_pack_array (&pk, 6);
     msgpack_pack_uint8 (&pk, LNT_PROTO_VERSION);
     msgpack_pack_uint8 (&pk, type);
@@ -53,19 +74,20 @@ lnt_msg_batch_begin (lnt_buf_t *out, uint8_t type, uint64_t seq,
     msgpack_pack_uint64 (&pk, last);
     msgpack_pack_uint32 (&pk, count);
     msgpack_pack_array (&pk, count);
-    return out->len > before ? 0 : LNT_ENOMEM;
+    return s_finish (&o);
 }
 
 int
 lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
 {
-    size_t before = out->len;
     int fields = s_field_count (m->type);
     if (fields < 0 || m->type == LNT_MSG_BATCH || m->type == LNT_MSG_DOWN
-        || m->type == LNT_MSG_RESTORE)
+        || m->type == LNT_MSG_RESTORE
+        || (m->type == LNT_MSG_QUERY && m->arg_count > LNT_QUERY_ARGS_MAX))
         return LNT_EINVAL;
+    s_out_t o = {out, out->len, 0};
     msgpack_packer pk;
-    msgpack_packer_init (&pk, out, s_write);
+    msgpack_packer_init (&pk, &o, s_write);
     msgpack_pack_array (&pk, 2 + (size_t) fields);
     msgpack_pack_uint8 (&pk, LNT_PROTO_VERSION);
     msgpack_pack_uint8 (&pk, m->type);
@@ -109,10 +131,90 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
             msgpack_pack_str_body (&pk, m->body, m->body_len);
             break;
     }
-    return out->len > before ? 0 : LNT_ENOMEM;
+    return s_finish (&o);
 }
 
 /*  ---- decoding ---------------------------------------------------------- */
+
+/*  Big-endian unsigned of n bytes at p.                                    */
+static uint64_t
+s_be (const unsigned char *p, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/*  Checks the framing of the one msgpack object in data before msgpack-c
+    sees it. msgpack-c allocates an array's or map's slots from the count
+    in its header before reading any element: a 5-byte frame claiming 2^28
+    elements makes it ask for 6 GB. Every element takes at least one byte,
+    so the frame is refused when more objects are owed than bytes are
+    left, or a string, bin or ext runs past the end. True when sane. The
+    same walk as s_framing_sane in lnt_codec.c (which is static there).   */
+static bool
+s_frame_sane (const unsigned char *p, size_t len)
+{
+    size_t pos = 0, owed = 1;
+    while (owed > 0) {
+        if (pos >= len)
+            return false;
+        unsigned b = p[pos++];
+        owed--;
+        uint64_t items = 0; /* objects that follow (a map: keys and values) */
+        uint64_t skip = 0;  /* payload bytes after the header               */
+        size_t head = 0;    /* length bytes after the type byte             */
+        bool map = false;   /* items counts pairs                           */
+        bool ext = false;   /* a type byte follows the length               */
+        bool count = false; /* head holds an item count, not a length       */
+        if (b <= 0x7f || b >= 0xe0 || (b >= 0xc0 && b <= 0xc3))
+            ; /* fixint, nil, (never used: msgpack-c refuses it), bool     */
+        else if (b <= 0x8f)
+            items = 2u * (b & 0x0fu);
+        else if (b <= 0x9f)
+            items = b & 0x0fu;
+        else if (b <= 0xbf)
+            skip = b & 0x1fu;
+        else if (b <= 0xc6) /* bin 8, 16, 32                               */
+            head = (size_t) 1 << (b - 0xc4);
+        else if (b <= 0xc9) { /* ext 8, 16, 32                             */
+            head = (size_t) 1 << (b - 0xc7);
+            ext = true;
+        }
+        else if (b <= 0xcb) /* float 32, 64                                */
+            skip = b == 0xca ? 4 : 8;
+        else if (b <= 0xd3) /* uint and int 8 to 64                        */
+            skip = 1u << ((b - 0xcc) & 3);
+        else if (b <= 0xd8) /* fixext 1 to 16 and its type byte            */
+            skip = 1 + (1u << (b - 0xd4));
+        else if (b <= 0xdb) /* str 8, 16, 32                               */
+            head = (size_t) 1 << (b - 0xd9);
+        else {              /* array 16, 32; map 16, 32                    */
+            head = b == 0xdc || b == 0xde ? 2 : 4;
+            map = b >= 0xde;
+            count = true;
+        }
+        if (head) {
+            if (head > len - pos)
+                return false;
+            uint64_t n = s_be (p + pos, head);
+            pos += head;
+            if (count)
+                items = map ? 2 * n : n;
+            else
+                skip = n + ext;
+        }
+        if (skip > len - pos)
+            return false;
+        pos += (size_t) skip;
+        size_t left = len - pos;
+        if (owed > left || items > left - owed)
+            return false;
+        owed += (size_t) items;
+    }
+    return true;
+}
 
 typedef struct {
     const msgpack_object *f; /* the message's fields                       */
@@ -142,10 +244,14 @@ s_strf (s_in_t *in, int i, char *buf, size_t max, bool nonempty)
 {
     const msgpack_object *o = &in->f[i];
     if (o->type != MSGPACK_OBJECT_STR || o->via.str.size > max
-        || memchr (o->via.str.ptr, 0, o->via.str.size)
         || (nonempty && o->via.str.size == 0))
         return s_bad (in, i, "is not a string of the right length");
-    memcpy (buf, o->via.str.ptr, o->via.str.size);
+    /* msgpack-c gives an empty string a NULL ptr; memchr and memcpy must
+       not see it, even with a length of 0 (C11 7.24.1).                  */
+    if (o->via.str.size && memchr (o->via.str.ptr, 0, o->via.str.size))
+        return s_bad (in, i, "holds a NUL byte");
+    if (o->via.str.size)
+        memcpy (buf, o->via.str.ptr, o->via.str.size);
     buf[o->via.str.size] = 0;
     return 0;
 }
@@ -207,6 +313,9 @@ s_decode_fields (s_in_t *in, lnt_msg_t *m)
                 return s_bad (in, 4, "(count) must be last - first + 1");
             if (m->last - m->seq >= LNT_BATCH_MAX)
                 return s_bad (in, 3, "(last) is too far from the first");
+            /* A DOWN may skip sequences, never hold more than it covers. */
+            if (m->count > m->last - m->seq + 1)
+                return s_bad (in, 4, "(count) is more than last - first + 1");
             return 0;
         case LNT_MSG_DOWN_ACK:
         case LNT_MSG_ACK:
@@ -255,7 +364,8 @@ s_decode_fields (s_in_t *in, lnt_msg_t *m)
             if (f[3].type != MSGPACK_OBJECT_STR
                 || f[3].via.str.size > LNT_REPLY_MAX)
                 return s_bad (in, 3, "is not the answer's text");
-            m->body = f[3].via.str.ptr;
+            /* Never NULL, so callers may hand it to fwrite and memcpy.  */
+            m->body = f[3].via.str.size ? f[3].via.str.ptr : "";
             m->body_len = f[3].via.str.size;
             return 0;
         default:
@@ -274,7 +384,7 @@ lnt_msg_decode (const void *data, size_t len, lnt_msg_t *m, lnt_why_t *why)
     msgpack_unpacked_init (un);
     m->impl = un;
     size_t off = 0;
-    if (!data || !len
+    if (!data || !len || !s_frame_sane (data, len)
         || msgpack_unpack_next (un, data, len, &off) != MSGPACK_UNPACK_SUCCESS)
         return lnt_why (why, LNT_EINVAL, "frame of %zu bytes is not msgpack",
                         len);
@@ -324,7 +434,7 @@ lnt_msg_change (const lnt_msg_t *m, uint32_t i, lnt_change_t *change,
     if (!un || (m->type != LNT_MSG_BATCH && m->type != LNT_MSG_DOWN
                 && m->type != LNT_MSG_RESTORE)
         || i >= m->count)
-        return LNT_EINVAL;
+        return lnt_why (why, LNT_EINVAL, "no change %u in this message", i);
     const msgpack_object *changes = &un->data.via.array.ptr[5];
     return lnt_codec_change_from_object (&changes->via.array.ptr[i], change,
                                          why);

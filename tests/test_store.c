@@ -296,9 +296,21 @@ s_test_create_open (void)
     CHECK_INT (s_count (store, LNT_DB_META), 1);
     lnt_store_destroy (&store);
 
-    //  A folder that cannot be made
+    //  Missing parent folders are made (init creates the folder)
     s_path (path, sizeof path, tmp, "no/such/parent");
-    CHECK_INT (lnt_store_open (path, LNT_STORE_CREATE, 0, &store),
+    CHECK_INT (lnt_store_open (path, LNT_STORE_CREATE, 0, &store), 0);
+    CHECK (store != NULL);
+    lnt_store_destroy (&store);
+
+    //  A folder that cannot be made: its parent is a plain file
+    char file[1024], under[1024];
+    s_path (file, sizeof file, tmp, "plain");
+    FILE *f = fopen (file, "w");
+    CHECK (f != NULL);
+    if (f)
+        fclose (f);
+    s_path (under, sizeof under, tmp, "plain/store");
+    CHECK_INT (lnt_store_open (under, LNT_STORE_CREATE, 0, &store),
                LNT_ECANTCREAT);
     CHECK (store == NULL);
 done:
