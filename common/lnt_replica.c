@@ -56,11 +56,16 @@ lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
         return rc == LNT_EINVAL ? LNT_ESTORE : rc;
     lnt_merge_decide (rc == LNT_ENOTFOUND ? NULL : &current, change, &next,
                       merge);
-    lnt_buf_t buf = {0};
-    rc = 0;
-    /* Keep the conflict before the record is overwritten: the displaced
-       state borrows from the record's page.                             */
-    if (keep_conflicts && merge->conflict)
+    lnt_buf_t buf = {0}, rbuf = {0};
+    bool write = merge->verdict == LNT_MERGE_NEW
+                 || merge->verdict == LNT_MERGE_WIN;
+    /* Encode all that borrows from the record's page before the first
+       write of this change: LMDB keeps a value valid only until the next
+       update in the transaction, in any database (a put may spill the
+       dirty page it lives on). So the new record is encoded here, and
+       the displaced state is encoded by s_keep_conflict before its put. */
+    rc = write ? lnt_codec_record_encode (&next, &rbuf) : 0;
+    if (!rc && keep_conflicts && merge->conflict)
         rc = s_keep_conflict (txn, change, &merge->conflict_state, &buf);
     if (!rc && keep_conflicts && merge->clear) {
         char key[LNT_ID_MAX + 12];
@@ -71,17 +76,14 @@ lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
         if (rc == LNT_ENOTFOUND)
             rc = 0;
     }
-    if (!rc && (merge->verdict == LNT_MERGE_NEW
-                || merge->verdict == LNT_MERGE_WIN)) {
+    if (!rc && write) {
         char key[LNT_ID_MAX + 2];
-        lnt_buf_reset (&buf);
-        rc = lnt_codec_record_encode (&next, &buf);
-        if (!rc)
-            rc = lnt_txn_put (txn, LNT_DB_RECORDS, key,
-                              lnt_node_key (change->kind, change->id, key),
-                              buf.data, buf.len);
+        rc = lnt_txn_put (txn, LNT_DB_RECORDS, key,
+                          lnt_node_key (change->kind, change->id, key),
+                          rbuf.data, rbuf.len);
     }
     lnt_buf_free (&buf);
+    lnt_buf_free (&rbuf);
     return rc;
 }
 

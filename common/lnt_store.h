@@ -15,8 +15,9 @@
     fills the map then fails with LNT_EMAPFULL, so end read transactions
     before writing.
 
-    Values returned by get and the cursor live until the transaction ends
-    (or, for a write transaction, until the next put in that database).    */
+    Values returned by get and the cursor live until the transaction ends;
+    in a write transaction only until the next put or delete in any
+    database (LMDB may spill and free a dirty page then).                  */
 #ifndef LNT_STORE_H
 #define LNT_STORE_H
 
