@@ -68,6 +68,9 @@ s_hello (s_agent_t *a)
                                              "hub_incarnation", 0);
         m.down_applied = lnt_txn_get_u64 (txn, LNT_DB_META, "down_applied",
                                           0);
+        m.down_version = lnt_txn_get_u64 (txn, LNT_DB_META, "down_version",
+                                          0);
+        m.clock = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
         lnt_txn_end (&txn);
     }
     m.acked = a->acked;
@@ -168,8 +171,11 @@ s_down_fn (lnt_txn_t *txn, void *arg)
                              lnt_node_code (d->agent->node), why.text);
             continue;
         }
-        int rc = lnt_replica_apply (txn, &c, true, NULL);
-        if (!rc && c.kind == LNT_KIND_REF && !c.state.deleted) {
+        lnt_merge_t merge;
+        int rc = lnt_replica_apply (txn, &c, true, &merge);
+        bool won = merge.verdict == LNT_MERGE_NEW
+                   || merge.verdict == LNT_MERGE_WIN;
+        if (!rc && won && c.kind == LNT_KIND_REF && !c.state.deleted) {
             rc = lnt_txn_put (txn, LNT_DB_REF, c.id, strlen (c.id),
                               c.state.body, c.state.body_len);
             d->ref_changed = true;
@@ -181,7 +187,9 @@ s_down_fn (lnt_txn_t *txn, void *arg)
     }
     int rc = lnt_replica_observe (txn, max_version);
     if (!rc && m->type == LNT_MSG_DOWN) {
-        if ((rc = lnt_txn_put_u64 (txn, LNT_DB_META, "down_applied", m->last)))
+        if ((rc = lnt_txn_put_u64 (txn, LNT_DB_META, "down_applied", m->last))
+            || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "down_version",
+                                       m->last_version)))
             return rc;
         rc = lnt_txn_put_u64 (txn, LNT_DB_META, "hub_incarnation",
                               d->agent->hub_incarnation);
@@ -243,10 +251,35 @@ s_reincarnate_fn (lnt_txn_t *txn, void *arg)
     return rc;
 }
 
+/*  Does our log hold, at seq, the change the hub applied there (same
+    version)? If not, our store is not the one the hub followed: it went
+    back in time and was written again since.                             */
+static bool
+s_log_matches (s_agent_t *a, uint64_t seq, uint64_t version)
+{
+    if (seq == 0 || version == 0)
+        return true;
+    lnt_txn_t *txn = NULL;
+    bool same = false;
+    if (lnt_store_read (lnt_node_store (a->node), &txn) == 0) {
+        unsigned char key[8];
+        const void *v;
+        size_t vl;
+        lnt_change_t c;
+        lnt_store_key_u64 (seq, key);
+        same = lnt_txn_get (txn, LNT_DB_LOG, key, 8, &v, &vl) == 0
+               && lnt_codec_change_decode (v, vl, &c, NULL) == 0
+               && c.state.version == version;
+        lnt_txn_end (&txn);
+    }
+    return same;
+}
+
 static void
 s_on_welcome (s_agent_t *a, const lnt_msg_t *m)
 {
-    if (m->verdict == LNT_WELCOME_REINCARNATE) {
+    if (m->verdict == LNT_WELCOME_REINCARNATE
+        || !s_log_matches (a, m->seq, m->version)) {
         /* Our store went back in time: new sequences would clash with
            what the hub holds. Take a new incarnation, log our state again
            from 1, and start over; the hub then sends our records back.  */
@@ -459,22 +492,13 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
-static bool
-s_is_loopback (const char *endpoint)
-{
-    return strncmp (endpoint, "ipc://", 6) == 0
-           || strncmp (endpoint, "tcp://127.", 10) == 0
-           || strncmp (endpoint, "tcp://localhost:", 16) == 0
-           || strncmp (endpoint, "tcp://[::1]:", 12) == 0;
-}
-
 int
 lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
 {
     if (!config->insecure)
         return lnt_why (why, LNT_ECONFIG, "CURVE security is not available in "
                         "this version; run with --insecure and a loopback hub");
-    if (!s_is_loopback (config->hub))
+    if (!lnt_endpoint_is_loopback (config->hub))
         return lnt_why (why, LNT_ECONFIG, "--insecure allows only a loopback "
                         "hub (tcp://127.0.0.1:PORT or ipc://), not %s",
                         config->hub);

@@ -63,3 +63,40 @@ lnt_control_status (const char *dir, int timeout_ms)
     zsock_destroy (&sock);
     return reply;
 }
+
+/*  "PORT" or "*": what may follow the host.                               */
+static bool
+s_port (const char *text)
+{
+    if (strcmp (text, "*") == 0)
+        return true;
+    size_t digits = strspn (text, "0123456789");
+    return digits > 0 && digits <= 5 && text[digits] == 0;
+}
+
+bool
+lnt_endpoint_is_loopback (const char *endpoint)
+{
+    if (strncmp (endpoint, "ipc://", 6) == 0)
+        return endpoint[6] != 0;
+    if (strncmp (endpoint, "tcp://", 6) != 0)
+        return false;
+    const char *host = endpoint + 6;
+    if (strncmp (host, "localhost:", 10) == 0)
+        return s_port (host + 10);
+    if (strncmp (host, "[::1]:", 6) == 0)
+        return s_port (host + 6);
+    /* 127.a.b.c: four numbers of at most three digits, the first 127.   */
+    int parts = 0;
+    const char *p = host;
+    while (parts < 4) {
+        size_t digits = strspn (p, "0123456789");
+        if (digits == 0 || digits > 3 || (parts == 0 && strncmp (p, "127", 3)))
+            return false;
+        p += digits;
+        parts++;
+        if (parts < 4 && *p++ != '.')
+            return false;
+    }
+    return *p == ':' && s_port (p + 1);
+}

@@ -8,6 +8,7 @@
 #ifndef LNT_CONTROL_H
 #define LNT_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*  Writes the control endpoint of the data folder dir into buf.
@@ -22,5 +23,10 @@ void lnt_control_nudge (const char *dir);
     Returns a fresh string of key=value lines (the caller frees it), or
     NULL when no daemon answered.                                          */
 char *lnt_control_status (const char *dir, int timeout_ms);
+
+/*  True when endpoint stays on this machine: ipc://..., or tcp:// to
+    127.x.y.z, localhost or [::1] with a port. --insecure allows only
+    these.                                                                 */
+bool lnt_endpoint_is_loopback (const char *endpoint);
 
 #endif

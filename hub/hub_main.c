@@ -248,7 +248,7 @@ s_ask (const s_common_t *common, const char *name, const char *const *args)
                  endpoint);
     else {
         zframe_t *frame = zframe_recv (sock);
-        lnt_msg_t answer;
+        lnt_msg_t answer = {0};
         lnt_why_t why = {""};
         if (!frame)
             fprintf (stderr, "%s: the hub at %s did not answer in 10 s; is "

@@ -6,7 +6,7 @@
 #include "lnt_apply.h"
 #include "lnt_replica.h"
 
-#define LNT_CP_FIELDS 9
+#define LNT_CP_FIELDS 11
 
 int
 lnt_checkpoint_get (lnt_txn_t *txn, const char *office, lnt_checkpoint_t *cp)
@@ -24,7 +24,7 @@ lnt_checkpoint_get (lnt_txn_t *txn, const char *office, lnt_checkpoint_t *cp)
     for (int i = 0; i < LNT_CP_FIELDS; i++)
         f[i] = lnt_store_u64_key (p + 8 * i);
     *cp = (lnt_checkpoint_t){f[0], f[1], (int64_t) f[2], f[3], f[4],
-                             f[5], f[6], f[7], f[8]};
+                             f[5], f[6], f[7], f[8], f[9], f[10]};
     return 0;
 }
 
@@ -35,7 +35,8 @@ lnt_checkpoint_put (lnt_txn_t *txn, const char *office,
     uint64_t f[LNT_CP_FIELDS] = {cp->incarnation, cp->acked,
                                  (uint64_t) cp->last_contact, cp->log_head,
                                  cp->hub_incarnation, cp->down_acked,
-                                 cp->dead, cp->conflicts, cp->restores};
+                                 cp->dead, cp->conflicts, cp->restores,
+                                 cp->version, cp->flags};
     unsigned char buf[LNT_CP_FIELDS * 8];
     for (int i = 0; i < LNT_CP_FIELDS; i++)
         lnt_store_key_u64 (f[i], buf + 8 * i);
@@ -61,8 +62,22 @@ typedef struct {
     const lnt_msg_t *hello; /* the HELLO                                    */
     int64_t now;            /* when                                         */
     lnt_hello_t *out;       /* the answer                                   */
-    uint64_t new_id;        /* a new hub incarnation, or 0                  */
 } s_hello_t;
+
+/*  Does the hub's log hold, at seq, the change of that version?           */
+static bool
+s_log_has (lnt_txn_t *txn, uint64_t seq, uint64_t version)
+{
+    unsigned char key[8];
+    const void *v;
+    size_t vl;
+    lnt_change_t c;
+    lnt_store_key_u64 (seq, key);
+    if (lnt_txn_get (txn, LNT_DB_LOG, key, 8, &v, &vl) != 0
+        || lnt_codec_change_decode (v, vl, &c, NULL) != 0)
+        return false;
+    return version == 0 || c.state.version == version;
+}
 
 static int
 s_hello (lnt_txn_t *txn, void *arg)
@@ -71,7 +86,6 @@ s_hello (lnt_txn_t *txn, void *arg)
     const lnt_msg_t *m = h->hello;
     lnt_hello_t *out = h->out;
     memset (out, 0, sizeof *out);
-    h->new_id = 0;
     lnt_checkpoint_t cp;
     int rc = lnt_checkpoint_get (txn, m->office, &cp);
     if (rc == LNT_ENOTFOUND) {
@@ -84,28 +98,28 @@ s_hello (lnt_txn_t *txn, void *arg)
         /* The office's store went back in time (an old backup): its new
            writes would reuse sequences the hub has applied.            */
         out->verdict = LNT_WELCOME_REINCARNATE;
-        out->acked = cp.acked;
     }
     else if (cp.incarnation != m->incarnation) {
         /* Another store for this office (restored, or a new PC): follow
-           it from its start and send it everything the hub holds.       */
+           it from its start and send it everything the hub holds, until
+           that is done, also across reconnects.                         */
         cp.incarnation = m->incarnation;
         cp.acked = 0;
+        cp.version = 0;
         cp.restores++;
-        out->restore = true;
+        cp.flags |= LNT_CP_RESTORING;
     }
+    out->restore = out->verdict == LNT_WELCOME_OK
+                   && (cp.flags & LNT_CP_RESTORING);
     out->acked = cp.acked;
+    out->version = cp.version;
+    /* Versions the hub makes from now on order after all the agent saw. */
+    if ((rc = lnt_replica_observe (txn, m->clock)))
+        return rc;
     uint64_t hub_id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", 0);
-    uint64_t head = lnt_node_log_head (txn);
-    if (m->hub_incarnation == hub_id && m->down_applied > head) {
-        /* The agent has applied more of the hub's log than the hub holds:
-           the hub was restored from an older backup. A new incarnation
-           makes every agent take the hub's log again from the start.    */
-        if ((rc = lnt_node_reincarnate (h->hub, txn, false, &h->new_id)))
-            return rc;
-        hub_id = h->new_id;
-    }
-    out->down_from = m->hub_incarnation == hub_id ? m->down_applied + 1 : 1;
+    bool same_log = m->hub_incarnation == hub_id && m->down_applied > 0
+                    && s_log_has (txn, m->down_applied, m->down_version);
+    out->down_from = same_log ? m->down_applied + 1 : 1;
     cp.hub_incarnation = hub_id;
     cp.down_acked = out->down_from - 1;
     cp.last_contact = h->now;
@@ -127,11 +141,51 @@ lnt_apply_hello (lnt_node_t *hub, const lnt_msg_t *hello, int64_t now,
                   "province %s", hello->office, lnt_node_code (hub));
         return 0;
     }
-    s_hello_t h = {hub, hello, now, out, 0};
-    int rc = lnt_store_write (lnt_node_store (hub), s_hello, &h);
-    if (!rc && h.new_id)
-        lnt_node_set_id (hub, h.new_id);
-    return rc;
+    s_hello_t h = {hub, hello, now, out};
+    return lnt_store_write (lnt_node_store (hub), s_hello, &h);
+}
+
+typedef struct {
+    const char *const *offices; /* which offices                           */
+    const uint64_t *values;     /* restored: incarnation; else down_acked  */
+    size_t n;                   /* how many                                 */
+    bool restored;              /* clear the restore flag                   */
+} s_mark_t;
+
+static int
+s_mark (lnt_txn_t *txn, void *arg)
+{
+    s_mark_t *mk = arg;
+    for (size_t i = 0; i < mk->n; i++) {
+        lnt_checkpoint_t cp;
+        int rc = lnt_checkpoint_get (txn, mk->offices[i], &cp);
+        if (rc == LNT_ENOTFOUND)
+            continue;
+        if (rc)
+            return rc;
+        if (mk->restored && cp.incarnation == mk->values[i])
+            cp.flags &= ~(uint64_t) LNT_CP_RESTORING;
+        else if (!mk->restored)
+            cp.down_acked = mk->values[i];
+        if ((rc = lnt_checkpoint_put (txn, mk->offices[i], &cp)))
+            return rc;
+    }
+    return 0;
+}
+
+int
+lnt_apply_restored (lnt_node_t *hub, const char *office, uint64_t incarnation)
+{
+    s_mark_t mk = {&office, &incarnation, 1, true};
+    return lnt_store_write (lnt_node_store (hub), s_mark, &mk);
+}
+
+int
+lnt_apply_down_acked (lnt_node_t *hub, const char *const *offices,
+                      const uint64_t *down_acked, size_t n)
+{
+    s_mark_t mk = {offices, down_acked, n, false};
+    return n ? lnt_store_write (lnt_node_store (hub), s_mark, &mk) : 0;
 }
 
 /*  ---- batches --------------------------------------------------------------- */
@@ -234,7 +288,7 @@ s_batch (s_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
         item->acked = cp.acked;
         return 0;
     }
-    uint64_t dead = 0, conflicts = 0;
+    uint64_t dead = 0, conflicts = 0, last_version = cp.version;
     for (uint32_t i = 0; i < m->count; i++) {
         uint64_t seq = m->seq + i;
         if (seq <= cp.acked) {
@@ -244,6 +298,7 @@ s_batch (s_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
         lnt_change_t change;
         lnt_why_t why = {""};
         bool decoded = lnt_msg_change (m, i, &change, &why) == 0;
+        last_version = decoded ? change.state.version : 0;
         if (!decoded || s_validate (g, item->office, &change, &why)) {
             if ((rc = s_dead (g, txn, item, seq, decoded ? &change : NULL,
                               why.text)))
@@ -268,8 +323,10 @@ s_batch (s_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
             *max_version = change.state.version;
     }
     uint64_t last = m->seq + m->count - 1;
-    if (last > cp.acked)
+    if (last > cp.acked) {
         cp.acked = last;
+        cp.version = last_version;
+    }
     if (cp.acked > cp.log_head)
         cp.log_head = cp.acked;
     cp.last_contact = g->now;

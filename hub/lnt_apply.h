@@ -24,7 +24,13 @@ typedef struct {
     uint64_t dead;            /* its changes sent to the dead letters      */
     uint64_t conflicts;       /* conflicts its changes made                */
     uint64_t restores;        /* times it was sent its records back        */
+    uint64_t version;         /* version of its change at acked, so a store
+                                 that went back in time can tell           */
+    uint64_t flags;           /* LNT_CP_RESTORING while its records are
+                                 still to be sent back in full             */
 } lnt_checkpoint_t;
+
+#define LNT_CP_RESTORING 1 /* a restore stream is owed to the office       */
 
 /*  Reads an office's checkpoint: 0, LNT_ENOTFOUND, or a store error.     */
 int lnt_checkpoint_get (lnt_txn_t *txn, const char *office,
@@ -36,6 +42,7 @@ int lnt_checkpoint_put (lnt_txn_t *txn, const char *office,
 typedef struct {
     uint8_t verdict;      /* LNT_WELCOME_OK or LNT_WELCOME_REINCARNATE     */
     uint64_t acked;       /* stream from acked + 1                         */
+    uint64_t version;     /* version of the office's change at acked       */
     uint64_t down_from;   /* send hub changes from this sequence           */
     bool restore;         /* send the office all its records first         */
     bool refused;         /* refuse the HELLO (code, why)                  */
@@ -44,12 +51,26 @@ typedef struct {
 } lnt_hello_t;
 
 /*  Decides and records the answer to a HELLO from office (the connection's
-    office, already checked against the message) at now. May take a new
-    hub incarnation when an agent has applied more of the hub's log than
-    the hub holds (the hub was restored from an older backup).
+    office, already checked against the message) at now, and moves the
+    hub's clock past the agent's. The down stream starts after the agent's
+    down_applied only when the hub's log still has, at that sequence, the
+    change the agent applied (same version); otherwise (the hub was
+    restored from an older backup, or is another hub) from 1.
     0 or a store error.                                                    */
 int lnt_apply_hello (lnt_node_t *hub, const lnt_msg_t *hello, int64_t now,
                      lnt_hello_t *out);
+
+/*  Records that office's restore stream was sent in full and acknowledged
+    (for incarnation; a later HELLO of another store keeps it owed).
+    0 or a store error.                                                    */
+int lnt_apply_restored (lnt_node_t *hub, const char *office,
+                        uint64_t incarnation);
+
+/*  Records how far each office has applied the hub's log (from DOWN_ACKs)
+    for the offices query. offices and down_acked have n entries.
+    0 or a store error.                                                    */
+int lnt_apply_down_acked (lnt_node_t *hub, const char *const *offices,
+                          const uint64_t *down_acked, size_t n);
 
 /*  One batch to apply in a group.                                         */
 typedef struct {
@@ -79,7 +100,8 @@ int lnt_apply_batches (lnt_node_t *hub, lnt_apply_item_t *items, size_t n,
 
 /*  Dead letters: LNT_DB_DEAD, key office (8 bytes, NUL-padded),
     incarnation and sequence (8 bytes each, big-endian); value the reason,
-    a NUL, and the change as it came.                                      */
+    a NUL, and the change re-encoded from what was decoded (nothing when it
+    did not decode).                                                       */
 size_t lnt_apply_dead_key (const char *office, uint64_t incarnation,
                            uint64_t seq, unsigned char key[24]);
 

@@ -10,7 +10,8 @@
 #include "lnt_query.h"
 
 #define LNT_TURN_MAX 512        /* messages read in one turn of the loop  */
-#define LNT_CONN_EXPIRY_MS 600000 /* forget a silent connection after 10 min */
+#define LNT_CONN_EXPIRY_MS (24 * 3600 * 1000LL) /* forget one silent a day */
+#define LNT_CHUNK_BYTES (1 << 20) /* a DOWN or RESTORE stops growing here  */
 
 /*  One agent connection, keyed by its routing id.                         */
 typedef struct {
@@ -24,6 +25,8 @@ typedef struct {
     int inflight;               /* DOWN and RESTORE messages unacked       */
     int restore_kind;           /* record kind being restored; 0 when done */
     char restore_after[LNT_ID_MAX + 1]; /* last id restored of that kind   */
+    bool restoring;             /* a restore is owed until all is acked    */
+    uint64_t down_saved;        /* down_acked as last written to the store */
 } s_conn_t;
 
 typedef struct {
@@ -114,8 +117,10 @@ s_restore_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn)
     lnt_buf_t body = {0};
     uint32_t count = 0;
     size_t olen = strlen (conn->office);
+    /* A record adds up to two changes (its sections): stop while both
+       still fit, and before the frame grows past LNT_CHUNK_BYTES.       */
     while (conn->restore_kind && conn->restore_kind <= LNT_KIND_LKE_ANSWER
-           && count < LNT_BATCH_MAX) {
+           && count + 2 <= LNT_BATCH_MAX && body.len < LNT_CHUNK_BYTES) {
         char start[LNT_ID_MAX + 3];
         size_t slen;
         if (conn->restore_after[0]) {
@@ -136,13 +141,16 @@ s_restore_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn)
             break;
         int rc = lnt_cursor_seek (cur, start, slen, &k, &kl, &v, &vl);
         bool kind_done = true;
-        for (; rc == 0 && count < LNT_BATCH_MAX;
-             rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
+        for (; rc == 0; rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
             const char *key = k;
             if (kl < olen + 2 || key[0] != (char) conn->restore_kind
                 || memcmp (key + 1, conn->office, olen) != 0
                 || key[olen + 1] != '-')
                 break;
+            if (count + 2 > LNT_BATCH_MAX || body.len >= LNT_CHUNK_BYTES) {
+                kind_done = false; /* this record goes in the next chunk */
+                break;
+            }
             lnt_record_t rec;
             if (lnt_codec_record_decode (v, vl, &rec, NULL) != 0)
                 continue;
@@ -156,10 +164,6 @@ s_restore_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn)
                 count++;
             }
             memcpy (conn->restore_after, rec.id, sizeof rec.id);
-            if (count >= LNT_BATCH_MAX) {
-                kind_done = false;
-                break;
-            }
         }
         lnt_cursor_close (&cur);
         if (kind_done) {
@@ -188,7 +192,7 @@ static bool
 s_down_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn, uint64_t head)
 {
     while (conn->down_next <= head) {
-        uint64_t first = conn->down_next, last = first - 1;
+        uint64_t first = conn->down_next, last = first - 1, last_version = 0;
         uint32_t count = 0;
         lnt_buf_t body = {0};
         unsigned char key[8];
@@ -199,12 +203,15 @@ s_down_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn, uint64_t head)
         if (lnt_cursor_open (txn, LNT_DB_LOG, &cur))
             return false;
         for (int rc = lnt_cursor_seek (cur, key, 8, &k, &kl, &v, &vl);
-             rc == 0 && last - first + 1 < LNT_BATCH_MAX;
+             rc == 0 && last - first + 1 < LNT_BATCH_MAX
+             && body.len < LNT_CHUNK_BYTES;
              rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
             last = lnt_store_u64_key (k);
             lnt_change_t c;
+            last_version = 0;
             if (lnt_codec_change_decode (v, vl, &c, NULL) != 0)
                 continue;
+            last_version = c.state.version;
             if (c.kind == LNT_KIND_REF || strcmp (c.office, conn->office) == 0) {
                 lnt_buf_append (&body, v, vl);
                 count++;
@@ -220,12 +227,27 @@ s_down_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn, uint64_t head)
             lnt_buf_reset (&hub->buf);
             lnt_msg_batch_begin (&hub->buf, LNT_MSG_DOWN, first, last, count);
             lnt_buf_append (&hub->buf, body.data, body.len);
+            lnt_msg_batch_end (&hub->buf, LNT_MSG_DOWN, last_version);
         }
         lnt_buf_free (&body);
         if (count)
             return s_stream (hub, conn);
     }
     return false;
+}
+
+/*  Once every RESTORE of a connection was sent and acknowledged, the
+    office no longer has a restore owed (a HELLO after a break before that
+    starts it again).                                                      */
+static void
+s_check_restored (s_hub_t *hub, s_conn_t *conn)
+{
+    if (!conn->restoring || conn->restore_kind || conn->inflight > 0)
+        return;
+    if (lnt_apply_restored (hub->node, conn->office, conn->incarnation) == 0) {
+        conn->restoring = false;
+        lnt_log_info ("office=%s - restore acknowledged", conn->office);
+    }
 }
 
 /*  Fills every connection's window with what it has not had yet.        */
@@ -247,6 +269,7 @@ s_pump (s_hub_t *hub)
             else if (!s_down_chunk (hub, conn, txn, head))
                 break;
         }
+        s_check_restored (hub, conn);
     }
     lnt_txn_end (&txn);
 }
@@ -318,6 +341,17 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
         return;
     }
     if (!conn) {
+        /* The office's earlier connections are over: ZeroMQ gives a
+           reconnecting agent a new routing id.                          */
+        zlist_t *stale = zlist_new ();
+        for (s_conn_t *c = zhashx_first (hub->conns); c;
+             c = zhashx_next (hub->conns))
+            if (strcmp (c->office, m->office) == 0)
+                zlist_append (stale, (void *) zhashx_cursor (hub->conns));
+        for (const char *key = zlist_first (stale); key;
+             key = zlist_next (stale))
+            zhashx_delete (hub->conns, key);
+        zlist_destroy (&stale);
         conn = calloc (1, sizeof *conn);
         conn->routing = zframe_dup (routing);
         snprintf (conn->office, sizeof conn->office, "%s", m->office);
@@ -335,10 +369,13 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
     conn->down_acked = out.down_from - 1;
     conn->inflight = 0;
     conn->restore_kind = out.restore ? LNT_KIND_SUGGESTION : 0;
+    conn->restoring = out.restore;
+    conn->down_saved = conn->down_acked;
     conn->restore_after[0] = 0;
     lnt_msg_t w = {.type = LNT_MSG_WELCOME, .verdict = out.verdict,
                    .seq = out.acked, .incarnation = lnt_node_id (hub->node),
-                   .window = (uint32_t) hub->config->window};
+                   .window = (uint32_t) hub->config->window,
+                   .version = out.version};
     s_send_msg (hub, routing, &w);
     lnt_log_info ("office=%s incarnation=%016llx acked=%llu log_head=%llu "
                   "restore=%d verdict=%s - hello", m->office,
@@ -370,7 +407,7 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
         lnt_log_warning ("office=%s bytes=%zu error=\"%s\" - malformed frame "
                          "dropped", conn ? conn->office : "?",
                          zframe_size (body), why.text);
-        s_refuse (hub, routing, strstr (why.text, "protocol version")
+        s_refuse (hub, routing, m->code == LNT_REFUSE_VERSION
                                     ? LNT_REFUSE_VERSION
                                     : LNT_REFUSE_MALFORMED, 0, why.text);
         return false;
@@ -402,6 +439,7 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
                     conn->down_acked = m->seq;
                 if (conn->inflight > 0)
                     conn->inflight--;
+                s_check_restored (hub, conn);
             }
             break;
         default:
@@ -454,7 +492,7 @@ s_on_query (zloop_t *loop, zsock_t *sock, void *arg)
         return 0;
     zframe_t *routing = zmsg_first (msg);
     zframe_t *body = zmsg_last (msg);
-    lnt_msg_t q;
+    lnt_msg_t q = {0};
     lnt_why_t why = {""};
     char *text = NULL;
     size_t size = 0;
@@ -529,6 +567,19 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     for (const char *key = zlist_first (stale); key; key = zlist_next (stale))
         zhashx_delete (hub->conns, key);
     zlist_destroy (&stale);
+    /* Where each office stands in the hub's log, for the offices query. */
+    const char *offices[64];
+    uint64_t acked[64];
+    size_t n = 0;
+    for (s_conn_t *conn = zhashx_first (hub->conns); conn && n < 64;
+         conn = zhashx_next (hub->conns))
+        if (conn->welcomed && conn->down_acked != conn->down_saved) {
+            offices[n] = conn->office;
+            acked[n++] = conn->down_acked;
+            conn->down_saved = conn->down_acked;
+        }
+    if (lnt_apply_down_acked (hub->node, offices, acked, n) != 0)
+        lnt_log_warning ("hub - recording the offices' down positions failed");
     s_pump (hub);
     sd_notifyf (0, "STATUS=%zu connections, %llu changes applied",
                 zhashx_size (hub->conns),
@@ -537,16 +588,6 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
 }
 
 /*  ---- set-up ----------------------------------------------------------------- */
-
-static bool
-s_is_loopback (const char *endpoint)
-{
-    return strncmp (endpoint, "ipc://", 6) == 0
-           || strncmp (endpoint, "inproc://", 9) == 0
-           || strncmp (endpoint, "tcp://127.", 10) == 0
-           || strncmp (endpoint, "tcp://localhost:", 16) == 0
-           || strncmp (endpoint, "tcp://[::1]:", 12) == 0;
-}
 
 static zsock_t *
 s_bind (const char *endpoint, int type, int heartbeat_ms, lnt_why_t *why)
@@ -576,10 +617,11 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
     if (!config->insecure)
         return lnt_why (why, LNT_ECONFIG, "CURVE security is not available in "
                         "this version; run with --insecure on loopback");
-    if (!s_is_loopback (config->bind) || !s_is_loopback (config->query))
+    if (!lnt_endpoint_is_loopback (config->bind)
+        || !lnt_endpoint_is_loopback (config->query))
         return lnt_why (why, LNT_ECONFIG, "--insecure allows only loopback "
                         "endpoints (tcp://127.0.0.1:PORT or ipc://), not %s",
-                        s_is_loopback (config->bind) ? config->query
+                        lnt_endpoint_is_loopback (config->bind) ? config->query
                                                      : config->bind);
     s_hub_t *hub = calloc (1, sizeof *hub);
     if (!hub)

@@ -46,14 +46,14 @@ static int
 s_field_count (uint8_t type)
 {
     switch (type) {
-        case LNT_MSG_HELLO: return 6;
+        case LNT_MSG_HELLO: return 6;  /* + clock, down_version (optional) */
         case LNT_MSG_BATCH:
         case LNT_MSG_DOWN:
         case LNT_MSG_RESTORE: return 4;
         case LNT_MSG_DOWN_ACK:
         case LNT_MSG_ACK: return 1;
         case LNT_MSG_QUERY: return 3;
-        case LNT_MSG_WELCOME: return 4;
+        case LNT_MSG_WELCOME: return 4; /* + version (optional)              */
         case LNT_MSG_REFUSE: return 3;
         case LNT_MSG_ANSWER: return 2;
         default: return -1;
@@ -67,13 +67,27 @@ lnt_msg_batch_begin (lnt_buf_t *out, uint8_t type, uint64_t seq,
     s_out_t o = {out, out->len, 0};
     msgpack_packer pk;
     msgpack_packer_init (&pk, &o, s_write);
-    msgpack_pack_array (&pk, 6);
+    /* A DOWN ends with the version of the hub's change at last, after the
+       changes: lnt_msg_batch_end writes it.                              */
+    msgpack_pack_array (&pk, type == LNT_MSG_DOWN ? 7 : 6);
     msgpack_pack_uint8 (&pk, LNT_PROTO_VERSION);
     msgpack_pack_uint8 (&pk, type);
     msgpack_pack_uint64 (&pk, seq);
     msgpack_pack_uint64 (&pk, last);
     msgpack_pack_uint32 (&pk, count);
     msgpack_pack_array (&pk, count);
+    return s_finish (&o);
+}
+
+int
+lnt_msg_batch_end (lnt_buf_t *out, uint8_t type, uint64_t last_version)
+{
+    if (type != LNT_MSG_DOWN)
+        return 0;
+    s_out_t o = {out, out->len, 0};
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &o, s_write);
+    msgpack_pack_uint64 (&pk, last_version);
     return s_finish (&o);
 }
 
@@ -88,7 +102,10 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
     s_out_t o = {out, out->len, 0};
     msgpack_packer pk;
     msgpack_packer_init (&pk, &o, s_write);
-    msgpack_pack_array (&pk, 2 + (size_t) fields);
+    /* Fields this version writes: the required ones and those a later
+       version added at the end (optional for a decoder).                */
+    int extra = m->type == LNT_MSG_HELLO ? 2 : m->type == LNT_MSG_WELCOME;
+    msgpack_pack_array (&pk, 2 + (size_t) fields + (size_t) extra);
     msgpack_pack_uint8 (&pk, LNT_PROTO_VERSION);
     msgpack_pack_uint8 (&pk, m->type);
     switch (m->type) {
@@ -99,6 +116,8 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
             msgpack_pack_uint64 (&pk, m->acked);
             msgpack_pack_uint64 (&pk, m->hub_incarnation);
             msgpack_pack_uint64 (&pk, m->down_applied);
+            msgpack_pack_uint64 (&pk, m->clock);
+            msgpack_pack_uint64 (&pk, m->down_version);
             break;
         case LNT_MSG_DOWN_ACK:
         case LNT_MSG_ACK:
@@ -119,6 +138,7 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
             msgpack_pack_uint64 (&pk, m->seq);
             msgpack_pack_uint64 (&pk, m->incarnation);
             msgpack_pack_uint32 (&pk, m->window);
+            msgpack_pack_uint64 (&pk, m->version);
             break;
         case LNT_MSG_REFUSE:
             msgpack_pack_uint16 (&pk, m->code);
@@ -220,6 +240,7 @@ typedef struct {
     const msgpack_object *f; /* the message's fields                       */
     lnt_why_t *why;          /* what is wrong                              */
     const char *name;        /* message name, for messages                 */
+    uint32_t size;           /* how many fields there are                  */
 } s_in_t;
 
 static int
@@ -256,6 +277,14 @@ s_strf (s_in_t *in, int i, char *buf, size_t max, bool nonempty)
     return 0;
 }
 
+/*  An optional field a later version added at the end: 0 when absent.   */
+static int
+s_opt_u64 (s_in_t *in, uint32_t i, uint64_t *value)
+{
+    *value = 0;
+    return i < in->size ? s_u64 (in, (int) i, UINT64_MAX, value) : 0;
+}
+
 static const char *
 s_name (uint8_t type)
 {
@@ -287,7 +316,9 @@ s_decode_fields (s_in_t *in, lnt_msg_t *m)
                 || (rc = s_u64 (in, 4, UINT64_MAX, &m->log_head))
                 || (rc = s_u64 (in, 5, UINT64_MAX, &m->acked))
                 || (rc = s_u64 (in, 6, UINT64_MAX, &m->hub_incarnation))
-                || (rc = s_u64 (in, 7, UINT64_MAX, &m->down_applied)))
+                || (rc = s_u64 (in, 7, UINT64_MAX, &m->down_applied))
+                || (rc = s_opt_u64 (in, 8, &m->clock))
+                || (rc = s_opt_u64 (in, 9, &m->down_version)))
                 return rc;
             if (m->incarnation == 0)
                 return s_bad (in, 3, "(incarnation) must not be 0");
@@ -305,6 +336,9 @@ s_decode_fields (s_in_t *in, lnt_msg_t *m)
                 return s_bad (in, 5, "is not an array of count changes");
             if (m->type == LNT_MSG_RESTORE)
                 return 0;
+            if (m->type == LNT_MSG_DOWN
+                && (rc = s_opt_u64 (in, 6, &m->last_version)))
+                return rc;
             if (m->seq == 0 || m->last < m->seq)
                 return s_bad (in, 2, "(first sequence) must be above 0 and "
                               "at most the last");
@@ -331,10 +365,12 @@ s_decode_fields (s_in_t *in, lnt_msg_t *m)
             m->arg_count = (uint8_t) f[4].via.array.size;
             for (int i = 0; i < m->arg_count; i++) {
                 const msgpack_object *a = &f[4].via.array.ptr[i];
-                if (a->type != MSGPACK_OBJECT_ARRAY || a->via.array.size != 2)
+                /* [name, value], and whatever a later version adds.     */
+                if (a->type != MSGPACK_OBJECT_ARRAY || a->via.array.size < 2)
                     return s_bad (in, 4, "holds an argument that is not "
                                   "[name, value]");
-                s_in_t ain = {a->via.array.ptr, in->why, in->name};
+                s_in_t ain = {a->via.array.ptr, in->why, in->name,
+                              a->via.array.size};
                 if ((rc = s_strf (&ain, 0, m->args[i].key, 31, true))
                     || (rc = s_strf (&ain, 1, m->args[i].value, 127, false)))
                     return rc;
@@ -349,7 +385,9 @@ s_decode_fields (s_in_t *in, lnt_msg_t *m)
                 || (rc = s_u64 (in, 5, 1024, &v)))
                 return rc;
             m->window = (uint32_t) v;
-            return m->window ? 0 : s_bad (in, 5, "(window) must be above 0");
+            if (!m->window)
+                return s_bad (in, 5, "(window) must be above 0");
+            return s_opt_u64 (in, 6, &m->version);
         case LNT_MSG_REFUSE:
             if ((rc = s_u64 (in, 2, UINT16_MAX, &v)))
                 return rc;
@@ -398,16 +436,18 @@ lnt_msg_decode (const void *data, size_t len, lnt_msg_t *m, lnt_why_t *why)
         return lnt_why (why, LNT_EINVAL, "frame is not [version, type, ...]");
     uint64_t version = o->via.array.ptr[0].via.u64;
     uint64_t type = o->via.array.ptr[1].via.u64;
-    if (version != LNT_PROTO_VERSION)
+    if (version != LNT_PROTO_VERSION) {
+        m->code = LNT_REFUSE_VERSION; /* answer with the version refusal  */
         return lnt_why (why, LNT_EINVAL, "protocol version %llu, this side "
                         "speaks %d", (unsigned long long) version,
                         LNT_PROTO_VERSION);
+    }
     m->type = type < 256 ? (uint8_t) type : 0;
     int fields = s_field_count (m->type);
     if (fields < 0)
         return lnt_why (why, LNT_EINVAL, "unknown message type %llu",
                         (unsigned long long) type);
-    s_in_t in = {o->via.array.ptr, why, s_name (m->type)};
+    s_in_t in = {o->via.array.ptr, why, s_name (m->type), o->via.array.size};
     /* A newer peer may add fields at the end: more is fine, fewer not.   */
     if (o->via.array.size < 2 + (uint32_t) fields)
         return lnt_why (why, LNT_EINVAL, "%s message has %u fields, expected "

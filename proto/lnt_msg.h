@@ -65,6 +65,17 @@ typedef struct {
     uint64_t acked;                  /* HELLO: what it believes is acked    */
     uint64_t hub_incarnation;        /* HELLO: hub incarnation of down_applied */
     uint64_t down_applied;           /* HELLO: hub changes applied          */
+    uint64_t clock;                  /* HELLO: the agent's hybrid clock, so
+                                        the hub's next versions order after
+                                        everything the agent has seen      */
+    uint64_t down_version;           /* HELLO: version of the hub's change
+                                        at down_applied, as the agent got it
+                                        (the hub checks its log still has it) */
+    uint64_t version;                /* WELCOME: version of the change at
+                                        acked, as the hub applied it (the
+                                        agent checks its log still has it) */
+    uint64_t last_version;           /* DOWN: version of the hub's change at
+                                        last                               */
     uint64_t seq;                    /* BATCH, DOWN: first sequence; ACK:
                                         acked; DOWN_ACK: applied; REFUSE:
                                         expected; WELCOME: acked           */
@@ -86,7 +97,9 @@ typedef struct {
 } lnt_msg_t;
 
 /*  Decodes a frame. On 0 the message borrows from data and holds decoder
-    state: call lnt_msg_release when done, whatever was returned.          */
+    state: call lnt_msg_release when done, whatever was returned. On a
+    version mismatch, msg->code is LNT_REFUSE_VERSION (else 0), so the
+    answer can say which refusal it is.                                    */
 int lnt_msg_decode (const void *data, size_t len, lnt_msg_t *msg,
                     lnt_why_t *why);
 void lnt_msg_release (lnt_msg_t *msg);
@@ -96,13 +109,16 @@ void lnt_msg_release (lnt_msg_t *msg);
 int lnt_msg_change (const lnt_msg_t *msg, uint32_t i, lnt_change_t *change,
                     lnt_why_t *why);
 
-/*  Encoders append one message to out: 0 or LNT_ENOMEM.                   */
+/*  Encoders append one message to out: 0, LNT_ENOMEM, or LNT_EINVAL for a
+    message this side cannot encode (a batch type, too many arguments).  */
 int lnt_msg_encode (const lnt_msg_t *msg, lnt_buf_t *out);
 
 /*  A BATCH, DOWN or RESTORE: the header for count changes covering the
     sequences seq to last (0 and 0 for RESTORE); then append each change's
-    encoding (a log value) with lnt_buf_append.                           */
+    encoding (a log value) with lnt_buf_append; then lnt_msg_batch_end,
+    which for a DOWN writes the version of the change at last.           */
 int lnt_msg_batch_begin (lnt_buf_t *out, uint8_t type, uint64_t seq,
                          uint64_t last, uint32_t count);
+int lnt_msg_batch_end (lnt_buf_t *out, uint8_t type, uint64_t last_version);
 
 #endif
