@@ -40,9 +40,11 @@ lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
 {
     const lnt_ref_t *ref = lnt_node_ref (node);
     const char *office = lnt_node_code (node);
-    lnt_private_t priv = {"", "", ""};
+    lnt_private_t priv;
     if (p)
         priv = *p;
+    else /* only the first bytes: the struct is 4 KiB                      */
+        priv.reporter_name[0] = priv.reporter_contact[0] = priv.text[0] = 0;
     if (s->privacy == LNT_PR_CONFIDENTIAL) {
         /* The text of a confidential suggestion stays in the office.    */
         memcpy (priv.text, s->text, sizeof priv.text);

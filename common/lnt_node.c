@@ -8,6 +8,7 @@
 
 #include "lnt_log.h"
 #include "lnt_node.h"
+#include "lnt_replica.h"
 
 #define LNT_STORE_FORMAT 1 /* bumped when the store's layout changes      */
 
@@ -40,8 +41,7 @@ s_init_write (lnt_txn_t *txn, void *arg)
                                                              : "agent"))
         || (rc = lnt_txn_put_str (txn, LNT_DB_META, "code", init->code))
         || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "node", init->id))
-        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "clock", 0))
-        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "log_head", 0)))
+        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "clock", 0)))
         return rc;
     for (size_t i = 0; i < lnt_ref_part_count; i++) {
         const char *name = lnt_ref_parts[i].name;
@@ -284,10 +284,43 @@ lnt_node_next_number (lnt_txn_t *txn, const char *name, uint64_t *n)
     return rc;
 }
 
+/*  The last entry of the log: its sequence, and its change's version.
+    Both are read from the log rather than kept beside it, so a write
+    touches the records and the log and no page of meta.                  */
+static uint64_t
+s_log_last (lnt_txn_t *txn, uint64_t *version)
+{
+    lnt_cursor_t *cur;
+    const void *k, *v;
+    size_t kl, vl;
+    uint64_t head = 0;
+    if (version)
+        *version = 0;
+    if (lnt_cursor_open (txn, LNT_DB_LOG, &cur) != 0)
+        return 0;
+    if (lnt_cursor_last (cur, &k, &kl, &v, &vl) == 0 && kl == 8) {
+        head = lnt_store_u64_key (k);
+        lnt_change_t change;
+        if (version && lnt_codec_change_decode (v, vl, &change, NULL) == 0)
+            *version = change.state.version;
+    }
+    lnt_cursor_close (&cur);
+    return head;
+}
+
 uint64_t
 lnt_node_log_head (lnt_txn_t *txn)
 {
-    return lnt_txn_get_u64 (txn, LNT_DB_META, "log_head", 0);
+    return s_log_last (txn, NULL);
+}
+
+uint64_t
+lnt_node_clock (lnt_txn_t *txn)
+{
+    uint64_t last;
+    s_log_last (txn, &last);
+    uint64_t seen = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
+    return seen > last ? seen : last;
 }
 
 int
@@ -308,7 +341,12 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
     }
     else if (rc)
         return rc == LNT_EINVAL ? LNT_ESTORE : rc;
-    lnt_clock_t clock = {lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0),
+    /* The clock: past the last version this node wrote (its log's last
+       entry) and every version it saw (meta, moved by replication).     */
+    uint64_t last_version;
+    uint64_t head = s_log_last (txn, &last_version) + 1;
+    uint64_t seen = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
+    lnt_clock_t clock = {seen > last_version ? seen : last_version,
                          self->clock_source, self->clock_arg};
     /* The id is read in the transaction: another process (the daemon)
        may have taken a new incarnation since this node was opened.     */
@@ -319,7 +357,6 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
     snprintf (change.id, sizeof change.id, "%s", id);
     snprintf (change.office, sizeof change.office, "%s", office);
     record.sec[section] = change.state;
-    uint64_t head = lnt_node_log_head (txn) + 1;
     unsigned char key[8];
     char rkey[LNT_ID_MAX + 2];
     lnt_store_key_u64 (head, key);
@@ -332,9 +369,7 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
         goto done;
     lnt_buf_reset (&buf);
     if ((rc = lnt_codec_change_encode (&change, &buf))
-        || (rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, buf.data, buf.len))
-        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "log_head", head))
-        || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "clock", clock.last)))
+        || (rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, buf.data, buf.len)))
         goto done;
     if (seq)
         *seq = head;
@@ -358,7 +393,9 @@ lnt_node_reincarnate (lnt_node_t *self, lnt_txn_t *txn, bool relog,
     int rc = lnt_txn_put_u64 (txn, LNT_DB_META, "node", id);
     if (rc || !relog)
         return rc;
-    if ((rc = lnt_txn_drop (txn, LNT_DB_LOG)))
+    /* The log's last version keeps the clock ahead; it goes with the log. */
+    if ((rc = lnt_replica_observe (txn, lnt_node_clock (txn)))
+        || (rc = lnt_txn_drop (txn, LNT_DB_LOG)))
         return rc;
     int section = self->role == LNT_ROLE_HUB ? LNT_SECTION_PROVINCE
                                              : LNT_SECTION_OFFICE;
@@ -392,7 +429,5 @@ lnt_node_reincarnate (lnt_node_t *self, lnt_txn_t *txn, bool relog,
     }
     lnt_cursor_close (&cur);
     lnt_buf_free (&buf);
-    if (rc != LNT_ENOTFOUND)
-        return rc;
-    return lnt_txn_put_u64 (txn, LNT_DB_META, "log_head", head);
+    return rc == LNT_ENOTFOUND ? 0 : rc;
 }

@@ -98,4 +98,8 @@ void lnt_node_set_id (lnt_node_t *self, uint64_t id);
 /*  The sequence number of the last change in the log (0: none).          */
 uint64_t lnt_node_log_head (lnt_txn_t *txn);
 
+/*  The node's clock: the greater of the last version it wrote (the log's
+    last entry) and the last it saw from others ("clock" in meta).        */
+uint64_t lnt_node_clock (lnt_txn_t *txn);
+
 #endif

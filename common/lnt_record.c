@@ -39,13 +39,14 @@ lnt_word_parse (lnt_word_set_t set, const char *word, int *value,
                 lnt_why_t *why)
 {
     const char **words = s_sets[set];
-    char allowed[256] = "";
-    size_t used = 0;
-    for (int i = 0; words[i]; i++) {
-        if (word && strcmp (words[i], word) == 0) {
+    for (int i = 0; word && words[i]; i++)
+        if (strcmp (words[i], word) == 0) {
             *value = i;
             return 0;
         }
+    char allowed[256] = "";
+    size_t used = 0;
+    for (int i = 0; words[i]; i++) {
         int n = snprintf (allowed + used, sizeof allowed - used, "%s%s",
                           i ? ", " : "", words[i]);
         if (n > 0 && used + (size_t) n < sizeof allowed)

@@ -14,7 +14,10 @@
 #include "lnt_log.h"
 #include "lnt_store.h"
 
-#define LNT_MAP_DEFAULT ((size_t) 64 << 20)
+/*  The map is address space, not disk: the file grows only as it is
+    written. A large default spares imports the grow-and-redo of a full
+    map.                                                                   */
+#define LNT_MAP_DEFAULT ((size_t) 1 << 30)
 
 /*  Names on disk, in lnt_db_t order.                                       */
 static const char *s_db_names[LNT_DB_COUNT] = {

@@ -209,7 +209,7 @@ s_log_state (lnt_node_t *node, uint64_t *head, size_t *entries,
         return;
     *head = lnt_node_log_head (txn);
     *entries = lnt_txn_count (txn, LNT_DB_LOG);
-    *clock = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", UINT64_MAX);
+    *clock = lnt_node_clock (txn);
     lnt_txn_end (&txn);
 }
 

@@ -265,8 +265,8 @@ s_test_create_open (void)
         goto done;
     CHECK_STR (lnt_store_dir (store), dir);
     CHECK (s_exists (s_path (path, sizeof path, dir, "data.mdb")));
-    //  0 means the default map of 64 MiB
-    CHECK_INT (lnt_store_map_size (store), (size_t) 64 << 20);
+    //  0 means the default map of 1 GiB
+    CHECK_INT (lnt_store_map_size (store), (size_t) 1 << 30);
     const s_op_t ops[] = {{LNT_DB_META, "role", "agent"},
                           {LNT_DB_RECORDS, "office:3503", "Trenggalek"}};
     CHECK_INT (s_apply (store, ops, 2, 0), 0);
