@@ -1,0 +1,30 @@
+/*  bench_floor.h - the floor bench_repl compares lontar's replication
+    with: LMDB and ZeroMQ alone, measured in the same run (bench_floor.c
+    says how). Every commit is durable.                                   */
+#ifndef BENCH_FLOOR_H
+#define BENCH_FLOOR_H
+
+#include <stddef.h>
+
+#define BENCH_WINDOW 4 /* batches in flight: the hub's default window     */
+
+/*  Moves the first records changes of the office store in agent_dir
+    (which nothing else in this process may have open) to a floor hub on
+    a fresh environment in hub_dir. *seconds from the first batch sent to
+    the last ACK; *written the bytes the floor hub wrote to storage.
+    0 or an LNT_E* code, with a message on stderr.                        */
+int bench_floor_throughput (const char *agent_dir, const char *hub_dir,
+                            size_t records, double *seconds, double *written);
+
+/*  The latency floor: a fresh office environment and floor hub under root
+    ("floor-lat-agent", "floor-lat-hub"), values of vlen bytes.           */
+typedef struct bench_floor_lat_t bench_floor_lat_t;
+int bench_floor_lat_new (const char *root, size_t vlen,
+                         bench_floor_lat_t **self_p);
+
+/*  One write: a durable commit at the office, the record sent, a durable
+    commit at the hub, the ACK back. 0 or an LNT_E* code.                 */
+int bench_floor_lat_one (bench_floor_lat_t *self);
+void bench_floor_lat_destroy (bench_floor_lat_t **self_p);
+
+#endif
