@@ -7,6 +7,7 @@
 #include "lnt_replica.h"
 
 #define LNT_CP_FIELDS 11
+#define LNT_CP_FIELDS_OLD 9 /* before version and flags, which read as 0 */
 
 int
 lnt_checkpoint_get (lnt_txn_t *txn, const char *office, lnt_checkpoint_t *cp)
@@ -17,11 +18,11 @@ lnt_checkpoint_get (lnt_txn_t *txn, const char *office, lnt_checkpoint_t *cp)
                           &val, &len);
     if (rc)
         return rc;
-    if (len != LNT_CP_FIELDS * 8)
+    if (len != LNT_CP_FIELDS * 8 && len != LNT_CP_FIELDS_OLD * 8)
         return LNT_ESTORE;
     const unsigned char *p = val;
-    uint64_t f[LNT_CP_FIELDS];
-    for (int i = 0; i < LNT_CP_FIELDS; i++)
+    uint64_t f[LNT_CP_FIELDS] = {0};
+    for (size_t i = 0; i < len / 8; i++)
         f[i] = lnt_store_u64_key (p + 8 * i);
     *cp = (lnt_checkpoint_t){f[0], f[1], (int64_t) f[2], f[3], f[4],
                              f[5], f[6], f[7], f[8], f[9], f[10]};

@@ -294,6 +294,12 @@ s_flush (s_hub_t *hub)
                       "the hub could not store the batch; it will be "
                       "asked for again");
         else if (item->refused) {
+            lnt_log_warning ("office=%s first=%llu expected=%llu code=%u - "
+                             "BATCH refused: %s", conn->office,
+                             (unsigned long long) item->msg->seq,
+                             (unsigned long long) item->acked + 1, item->code,
+                             item->code == LNT_REFUSE_GAP
+                                 ? "gap" : "another incarnation");
             s_refuse (hub, conn->routing, item->code, item->acked + 1,
                       item->code == LNT_REFUSE_GAP
                           ? "batch does not follow on; send from expected"
@@ -331,6 +337,8 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
     lnt_hello_t out;
     int rc = lnt_apply_hello (hub->node, m, lnt_time_now_ms (), &out);
     if (rc) {
+        lnt_log_error ("office=%s error=\"%s\" - recording the HELLO failed; "
+                       "refused as unavailable", m->office, lnt_strerror (rc));
         s_refuse (hub, routing, LNT_REFUSE_UNAVAILABLE, 0,
                   "the hub cannot record the HELLO now; try again");
         return;
@@ -394,6 +402,8 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
     zframe_t *body = zmsg_next (msg);
     if (!routing || !body || zmsg_size (msg) != 2) {
         hub->malformed++;
+        lnt_log_warning ("hub parts=%zu - multipart message dropped",
+                         zmsg_size (msg) ? zmsg_size (msg) - 1 : 0);
         return false;
     }
     char *key = zframe_strhex (routing);
@@ -421,6 +431,9 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
             break;
         case LNT_MSG_BATCH:
             if (!conn || !conn->welcomed) {
+                lnt_log_warning ("office=%s first=%llu - BATCH before HELLO "
+                                 "refused", conn ? conn->office : "?",
+                                 (unsigned long long) m->seq);
                 s_refuse (hub, routing, LNT_REFUSE_NO_HELLO, 0,
                           "say HELLO before sending batches");
                 break;
@@ -443,6 +456,9 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
             }
             break;
         default:
+            lnt_log_warning ("office=%s type=%u - message not for the "
+                             "replication endpoint refused",
+                             conn ? conn->office : "?", m->type);
             s_refuse (hub, routing, LNT_REFUSE_MALFORMED, 0,
                       "this message is not for the replication endpoint");
     }

@@ -452,7 +452,11 @@ lnt_msg_decode (const void *data, size_t len, lnt_msg_t *m, lnt_why_t *why)
     if (o->via.array.size < 2 + (uint32_t) fields)
         return lnt_why (why, LNT_EINVAL, "%s message has %u fields, expected "
                         "%d", in.name, o->via.array.size, 2 + fields);
-    return s_decode_fields (&in, m);
+    int rc = s_decode_fields (&in, m);
+    if (rc)
+        m->code = 0; /* a REFUSE or ANSWER may have set it before failing:
+                        only a version mismatch leaves LNT_REFUSE_VERSION */
+    return rc;
 }
 
 void

@@ -10,7 +10,13 @@
     last - first + 1 or pass LNT_BATCH_MAX, sequence 0, last before
     first, every truncation, trailing bytes, window 0, incarnation 0, a
     query with 9 arguments, and headers that claim more elements than the
-    frame has bytes. Extra fields at the end (from a newer peer) decode.
+    frame has bytes. Extra fields at the end (from a newer peer) decode,
+    and so do frames without the optional trailing fields a later layout
+    added (HELLO's clock and down_version, WELCOME's version, DOWN's
+    last_version), which then read as 0; something else in their place is
+    refused. Query arguments may hold more than [name, value]. After a
+    refusal, msg->code is LNT_REFUSE_VERSION for a version mismatch and 0
+    otherwise. The examples of PROTOCOL.md §16 are checked byte for byte.
 
     The frames are written by a tiny msgpack writer here (tests do not
     include msgpack.h), driven by one table of fields per message, so the
@@ -187,7 +193,16 @@ typedef struct {
     uint64_t type;        //  lnt_msg_type_t
     f_t f[FIELDS_MAX];    //  the fields in order
     int n;                //  how many
+    int req;              //  how many are required (the rest were added
+                          //  later at the end and are optional); 0: all
 } m_t;
+
+//  Fields a decoder needs: the others may be left out (an older peer)
+static int
+s_req (const m_t *m)
+{
+    return m->req ? m->req : m->n;
+}
 
 static void
 w_field (lnt_buf_t *b, const f_t *f)
@@ -219,6 +234,23 @@ w_msg (lnt_buf_t *b, const m_t *m, int n, int extra)
 
 static int s_bad_count; //  malformed frames tried
 
+//  After a refusal, msg->code says LNT_REFUSE_VERSION for a version
+//  mismatch and 0 for anything else (also for a REFUSE or ANSWER whose
+//  code field decoded before another field failed)
+static void
+s_refusal_code (const lnt_msg_t *m, const lnt_why_t *why, const char *what)
+{
+    int want = strstr (why->text, "protocol version") ? LNT_REFUSE_VERSION
+                                                      : 0;
+    if (m->code != want) {
+        fprintf (stderr, "%s: refused with code %u, expected %d\n", what,
+                 m->code, want);
+        CHECK_INT (m->code, want);
+    }
+    else
+        lnt_test_passed_++;
+}
+
 //  The frame must be refused with LNT_EINVAL and a reason
 static void
 s_refused (const void *data, size_t len, const char *what)
@@ -232,8 +264,10 @@ s_refused (const void *data, size_t len, const char *what)
         CHECK (rc == LNT_EINVAL);
         CHECK (why.text[0] != 0);
     }
-    else
+    else {
         lnt_test_passed_++;
+        s_refusal_code (&m, &why, what);
+    }
     lnt_msg_release (&m);
     lnt_msg_release (&m); //  safe twice
 }
@@ -252,6 +286,8 @@ s_refused_saying (const lnt_buf_t *b, const char *word, const char *what)
                  why.text, word);
         CHECK (false);
     }
+    if (rc)
+        s_refusal_code (&m, &why, what);
     lnt_msg_release (&m);
 }
 
@@ -290,9 +326,10 @@ s_same_bytes (const lnt_buf_t *a, const lnt_buf_t *b, const char *what)
     }
 }
 
-//  Every malformation that applies to a message of any type: each field
-//  missing, extra fields (accepted), wrong version, each field with each
-//  wrong msgpack type, every truncation, trailing bytes
+//  Every malformation that applies to a message of any type: each
+//  required field missing, extra fields (accepted), optional fields left
+//  out (accepted) or of another type (refused), wrong version, each field
+//  with each wrong msgpack type, every truncation, trailing bytes
 static void
 s_malform (const m_t *m)
 {
@@ -308,14 +345,24 @@ s_malform (const m_t *m)
                   extra);
         s_accepted (&b, what);
     }
-    // every field missing
+    // every field missing: a required one is refused, the optional ones
+    // (an older peer's layout) decode; something else in the place of an
+    // optional field is refused
     for (int n = m->n - 1; n >= 0; n--) {
         w_msg (&b, m, n, 0);
         snprintf (what, sizeof what, "%s with %d of %d fields", m->name, n,
                   m->n);
-        s_refused_saying (&b, "fields", what);
+        if (n < s_req (m))
+            s_refused_saying (&b, "fields", what);
+        else {
+            s_accepted (&b, what);
+            w_msg (&b, m, n, 1); //  a nil where field n + 2 goes
+            snprintf (what, sizeof what, "%s with %d of %d fields and a nil",
+                      m->name, n, m->n);
+            s_refused_saying (&b, "field", what);
+        }
     }
-    // wrong versions
+    // wrong versions: refused, and the message says it was the version
     uint64_t versions[] = {0, LNT_PROTO_VERSION + 1, 255, UINT64_MAX};
     for (size_t v = 0; v < sizeof versions / sizeof versions[0]; v++) {
         m_t other = *m;
@@ -324,6 +371,10 @@ s_malform (const m_t *m)
         snprintf (what, sizeof what, "%s in version %llu", m->name,
                   (unsigned long long) versions[v]);
         s_refused_saying (&b, "protocol version", what);
+        lnt_msg_t vm;
+        CHECK_INT (lnt_msg_decode (b.data, b.len, &vm, NULL), LNT_EINVAL);
+        CHECK_INT (vm.code, LNT_REFUSE_VERSION);
+        lnt_msg_release (&vm);
     }
     // version and type of the wrong msgpack type
     for (int t = 0; t < M_COUNT; t++) {
@@ -493,21 +544,27 @@ s_trip (const lnt_msg_t *in, const m_t *t, lnt_msg_t *out)
 static void
 s_test_hello (void)
 {
-    uint64_t values[][5] = {{1, 0, 0, 0, 0},
+    //  incarnation, log_head, acked, hub_incarnation, down_applied, clock,
+    //  down_version
+    uint64_t values[][7] = {{1, 0, 0, 0, 0, 0, 0},
                             {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
-                             UINT64_MAX},
-                            {0x8000000000000001u, 42, 40, 0x77, 7}};
+                             UINT64_MAX, UINT64_MAX, UINT64_MAX},
+                            {0x8000000000000001u, 42, 40, 0x77, 7,
+                             UINT64_C (1767225600000) << 16 | 3,
+                             UINT64_C (1767225500000) << 16}};
     const char *offices[] = {"3503", "35", "1234567"};
     for (int k = 0; k < 3; k++) {
         lnt_msg_t in = {.type = LNT_MSG_HELLO, .incarnation = values[k][0],
                         .log_head = values[k][1], .acked = values[k][2],
                         .hub_incarnation = values[k][3],
-                        .down_applied = values[k][4]};
+                        .down_applied = values[k][4], .clock = values[k][5],
+                        .down_version = values[k][6]};
         snprintf (in.office, sizeof in.office, "%s", offices[k]);
         m_t t = {"HELLO", 1, 1,
                  {FS (offices[k]), FU (values[k][0]), FU (values[k][1]),
-                  FU (values[k][2]), FU (values[k][3]), FU (values[k][4])},
-                 6};
+                  FU (values[k][2]), FU (values[k][3]), FU (values[k][4]),
+                  FU (values[k][5]), FU (values[k][6])},
+                 8, 6};
         lnt_msg_t out;
         if (s_trip (&in, &t, &out)) {
             CHECK_STR (out.office, in.office);
@@ -516,13 +573,49 @@ s_test_hello (void)
             CHECK (out.acked == in.acked);
             CHECK (out.hub_incarnation == in.hub_incarnation);
             CHECK (out.down_applied == in.down_applied);
+            CHECK (out.clock == in.clock);
+            CHECK (out.down_version == in.down_version);
+            CHECK_INT (out.code, 0);
         }
         lnt_msg_release (&out);
     }
     m_t t = {"HELLO", 1, 1, {FS ("3503"), FU (9), FU (3), FU (2), FU (5),
-                             FU (4)}, 6};
+                             FU (4), FU (UINT64_C (1) << 40), FU (77)}, 8, 6};
     s_malform (&t);
     lnt_buf_t b = {0};
+    // an older agent's HELLO: without down_version, or without both; the
+    // fields it leaves out are 0 (whatever the message held before)
+    for (int n = 6; n <= 8; n++) {
+        w_msg (&b, &t, n, 0);
+        lnt_msg_t m;
+        memset (&m, 0xa5, sizeof m);
+        m.impl = NULL;
+        if (s_decodes (&b, &m, "HELLO of an older layout")) {
+            CHECK_STR (m.office, "3503");
+            CHECK_INT (m.down_applied, 4);
+            CHECK (m.clock == (n >= 7 ? UINT64_C (1) << 40 : 0));
+            CHECK (m.down_version == (n >= 8 ? 77 : 0));
+            CHECK (m.version == 0 && m.last_version == 0);
+        }
+        lnt_msg_release (&m);
+    }
+    // a newer agent's HELLO: more fields after down_version are ignored
+    w_msg (&b, &t, 8, 3);
+    lnt_msg_t m;
+    if (s_decodes (&b, &m, "HELLO of a newer layout")) {
+        CHECK (m.clock == UINT64_C (1) << 40);
+        CHECK_INT (m.down_version, 77);
+    }
+    lnt_msg_release (&m);
+    // the optional fields are uints like the others
+    m_t o = t;
+    o.f[6] = FU (UINT64_MAX);
+    o.f[7] = FRAW ("\xc3", 1); //  true
+    w_msg (&b, &o, 8, 0);
+    s_refused_saying (&b, "field 9", "HELLO with a bool down_version");
+    o.f[6] = FRAW ("\xd0\xff", 2); //  -1
+    w_msg (&b, &o, 7, 0);
+    s_refused_saying (&b, "field 8", "HELLO with a clock of -1");
     // incarnation 0
     t.f[1] = FU (0);
     w_msg (&b, &t, t.n, 0);
@@ -548,13 +641,13 @@ s_test_acks (void)
     for (int k = 0; k < 2; k++) {
         for (size_t s = 0; s < sizeof seqs / sizeof seqs[0]; s++) {
             lnt_msg_t in = {.type = types[k], .seq = seqs[s]};
-            m_t t = {names[k], 1, types[k], {FU (seqs[s])}, 1};
+            m_t t = {names[k], 1, types[k], {FU (seqs[s])}, 1, 0};
             lnt_msg_t out;
             if (s_trip (&in, &t, &out))
                 CHECK (out.seq == seqs[s]);
             lnt_msg_release (&out);
         }
-        m_t t = {names[k], 1, types[k], {FU (77)}, 1};
+        m_t t = {names[k], 1, types[k], {FU (77)}, 1, 0};
         s_malform (&t);
     }
 }
@@ -578,7 +671,8 @@ s_test_query (void)
             w_cstr (&args, in.args[i].value);
         }
         m_t t = {"QUERY", 1, LNT_MSG_QUERY,
-                 {FS ("dead-letters"), FU (2), FRAW (args.data, args.len)}, 3};
+                 {FS ("dead-letters"), FU (2), FRAW (args.data, args.len)}, 3,
+                 0};
         lnt_msg_t out;
         if (s_trip (&in, &t, &out)) {
             CHECK_STR (out.text, "dead-letters");
@@ -638,7 +732,7 @@ s_test_query (void)
         }
         m_t t = {"QUERY", 1, LNT_MSG_QUERY,
                  {FSL (cases[c].name, cases[c].name_len), FU (cases[c].format),
-                  FRAW (args.data, args.len)}, 3};
+                  FRAW (args.data, args.len)}, 3, 0};
         w_msg (&b, &t, t.n, 0);
         if (cases[c].ok)
             s_accepted (&b, cases[c].what);
@@ -647,16 +741,66 @@ s_test_query (void)
         lnt_buf_free (&args);
     }
     // an argument that is not [name, value]
-    const char *shapes[] = {"\x91\xa1k", "\x93\xa1k\xa1v\xa1w", "\xa1k",
-                            "\x92\x01\xa1v", "\x92\xa1k\x01"};
+    const char *shapes[] = {"\x91\xa1k", "\x90", "\xa1k", "\xc0",
+                            "\x92\x01\xa1v", "\x92\xa1k\x01",
+                            "\x93\x01\xa1v\xa1w", "\x93\xa1k\xc0\xa1w"};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         lnt_buf_t args = {0};
         w_array (&args, 1);
         w_raw (&args, shapes[s], strlen (shapes[s]));
         m_t t = {"QUERY", 1, LNT_MSG_QUERY,
-                 {FS ("offices"), FU (0), FRAW (args.data, args.len)}, 3};
+                 {FS ("offices"), FU (0), FRAW (args.data, args.len)}, 3, 0};
         w_msg (&b, &t, t.n, 0);
         s_refused (b.data, b.len, "an argument of the wrong shape");
+        lnt_buf_free (&args);
+    }
+    // [name, value] and more elements of any type, which a later version
+    // may add: accepted, name and value taken, the rest ignored
+    const struct {
+        const char *bytes; //  the argument
+        size_t len;        //  its length
+    } longer[] = {
+#define ARG(x) {x, sizeof x - 1}
+        ARG ("\x93\xa1k\xa1v\xa1w"),
+        ARG ("\x93\xa1k\xa1v\xc0"),
+        ARG ("\x94\xa1k\xa1v\x92\x01\x02\x81\x01\x02"),
+        ARG ("\x9f\xa1k\xa1v\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a"
+             "\x0b\x0c"),
+        ARG ("\x93\xa1k\xa1v\xcb\x3f\xf0\x00\x00\x00\x00\x00\x00"),
+        ARG ("\x93\xa1k\xa0\xc4\x00"), //  an empty value
+#undef ARG
+    };
+    for (size_t s = 0; s < sizeof longer / sizeof longer[0]; s++) {
+        lnt_buf_t args = {0};
+        w_array (&args, 2);
+        w_raw (&args, longer[s].bytes, longer[s].len);
+        w_array (&args, 2);
+        w_cstr (&args, "office");
+        w_cstr (&args, "3503");
+        m_t t = {"QUERY", 1, LNT_MSG_QUERY,
+                 {FS ("offices"), FU (1), FRAW (args.data, args.len)}, 3, 0};
+        w_msg (&b, &t, t.n, 0);
+        lnt_msg_t m;
+        if (s_decodes (&b, &m, "an argument with more elements")) {
+            CHECK_INT (m.arg_count, 2);
+            CHECK_STR (m.args[0].key, "k");
+            CHECK_STR (m.args[0].value, s == 5 ? "" : "v");
+            CHECK_STR (m.args[1].key, "office");
+            CHECK_STR (m.args[1].value, "3503");
+        }
+        lnt_msg_release (&m);
+        lnt_buf_free (&args);
+    }
+    // the bounds hold for name and value in a longer argument too
+    const char *long_bad[] = {"\x93\xa0\xa1v\x01", "\x93\xa1k\x01\x01"};
+    for (size_t s = 0; s < sizeof long_bad / sizeof long_bad[0]; s++) {
+        lnt_buf_t args = {0};
+        w_array (&args, 1);
+        w_raw (&args, long_bad[s], strlen (long_bad[s]));
+        m_t t = {"QUERY", 1, LNT_MSG_QUERY,
+                 {FS ("offices"), FU (0), FRAW (args.data, args.len)}, 3, 0};
+        w_msg (&b, &t, t.n, 0);
+        s_refused (b.data, b.len, "a longer argument, bad name or value");
         lnt_buf_free (&args);
     }
     free (n31);
@@ -674,30 +818,47 @@ s_test_welcome (void)
         uint64_t seq;        //  acked
         uint64_t incarnation; //  the hub's
         uint32_t window;     //  batches in flight
-    } cases[] = {{LNT_WELCOME_OK, 0, 1, 1},
-                 {LNT_WELCOME_OK, 12345, UINT64_MAX, 4},
-                 {LNT_WELCOME_REINCARNATE, UINT64_MAX, 0, 1024}};
+        uint64_t version;    //  of the office's change at acked
+    } cases[] = {{LNT_WELCOME_OK, 0, 1, 1, 0},
+                 {LNT_WELCOME_OK, 12345, UINT64_MAX, 4,
+                  UINT64_C (1767225600000) << 16 | 7},
+                 {LNT_WELCOME_REINCARNATE, UINT64_MAX, 0, 1024, UINT64_MAX}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         lnt_msg_t in = {.type = LNT_MSG_WELCOME, .verdict = cases[c].verdict,
                         .seq = cases[c].seq,
                         .incarnation = cases[c].incarnation,
-                        .window = cases[c].window};
+                        .window = cases[c].window,
+                        .version = cases[c].version};
         m_t t = {"WELCOME", 1, LNT_MSG_WELCOME,
                  {FU (cases[c].verdict), FU (cases[c].seq),
-                  FU (cases[c].incarnation), FU (cases[c].window)}, 4};
+                  FU (cases[c].incarnation), FU (cases[c].window),
+                  FU (cases[c].version)}, 5, 4};
         lnt_msg_t out;
         if (s_trip (&in, &t, &out)) {
             CHECK_INT (out.verdict, cases[c].verdict);
             CHECK (out.seq == cases[c].seq);
             CHECK (out.incarnation == cases[c].incarnation);
             CHECK_INT (out.window, cases[c].window);
+            CHECK (out.version == cases[c].version);
         }
         lnt_msg_release (&out);
     }
-    m_t t = {"WELCOME", 1, LNT_MSG_WELCOME, {FU (0), FU (5), FU (6), FU (4)},
-             4};
+    m_t t = {"WELCOME", 1, LNT_MSG_WELCOME,
+             {FU (0), FU (5), FU (6), FU (4), FU (99)}, 5, 4};
     s_malform (&t);
     lnt_buf_t b = {0};
+    // an older hub's WELCOME, without version: 0, which the agent takes as
+    // "not known"; a newer hub's, with more fields: they are ignored
+    for (int extra = 0; extra <= 2; extra += 2) {
+        w_msg (&b, &t, extra ? 5 : 4, extra);
+        lnt_msg_t m;
+        if (s_decodes (&b, &m, "WELCOME of another layout")) {
+            CHECK_INT (m.seq, 5);
+            CHECK_INT (m.window, 4);
+            CHECK_INT (m.version, extra ? 99 : 0);
+        }
+        lnt_msg_release (&m);
+    }
     t.f[0] = FU (2);
     w_msg (&b, &t, t.n, 0);
     s_refused (b.data, b.len, "WELCOME verdict 2");
@@ -708,6 +869,10 @@ s_test_welcome (void)
     t.f[3] = FU (1025);
     w_msg (&b, &t, t.n, 0);
     s_refused (b.data, b.len, "WELCOME window 1025");
+    t.f[3] = FU (4);
+    t.f[4] = FS ("1");
+    w_msg (&b, &t, t.n, 0);
+    s_refused_saying (&b, "field 6", "WELCOME with a str version");
     lnt_buf_free (&b);
 }
 
@@ -726,7 +891,7 @@ s_test_refuse (void)
                         .seq = c * 1000};
         snprintf (in.text, sizeof in.text, "%s", text);
         m_t t = {"REFUSE", 1, LNT_MSG_REFUSE,
-                 {FU (codes[c]), FU (c * 1000), FS (text)}, 3};
+                 {FU (codes[c]), FU (c * 1000), FS (text)}, 3, 0};
         lnt_msg_t out;
         if (s_trip (&in, &t, &out)) {
             CHECK_INT (out.code, codes[c]);
@@ -735,7 +900,7 @@ s_test_refuse (void)
         }
         lnt_msg_release (&out);
     }
-    m_t t = {"REFUSE", 1, LNT_MSG_REFUSE, {FU (4), FU (43), FS ("gap")}, 3};
+    m_t t = {"REFUSE", 1, LNT_MSG_REFUSE, {FU (4), FU (43), FS ("gap")}, 3, 0};
     s_malform (&t);
     lnt_buf_t b = {0};
     t.f[0] = FU (65536);
@@ -765,7 +930,7 @@ s_test_answer (void)
         lnt_msg_t in = {.type = LNT_MSG_ANSWER, .code = (uint16_t) (c * 32),
                         .body = lens[c] ? body : NULL, .body_len = lens[c]};
         m_t t = {"ANSWER", 1, LNT_MSG_ANSWER,
-                 {FU (c * 32), FSL (body, lens[c])}, 2};
+                 {FU (c * 32), FSL (body, lens[c])}, 2, 0};
         lnt_msg_t out;
         if (s_trip (&in, &t, &out)) {
             CHECK_INT (out.code, c * 32);
@@ -777,7 +942,7 @@ s_test_answer (void)
         free (body);
     }
     m_t t = {"ANSWER", 1, LNT_MSG_ANSWER, {FU (64), FS ("unknown query\n")},
-             2};
+             2, 0};
     s_malform (&t);
     lnt_buf_t b = {0};
     t.f[0] = FU (256);
@@ -786,11 +951,13 @@ s_test_answer (void)
     lnt_buf_free (&b);
 }
 
-//  A BATCH, DOWN or RESTORE header from lnt_msg_batch_begin and count
-//  changes after it, checked against the table and decoded
+//  A BATCH, DOWN or RESTORE header from lnt_msg_batch_begin, count
+//  changes after it and lnt_msg_batch_end (which ends a DOWN with
+//  last_version and writes nothing for the others), checked against the
+//  table and decoded
 static void
 s_batch_trip (uint8_t type, const char *name, uint64_t seq, uint64_t last,
-              uint32_t count)
+              uint32_t count, uint64_t last_version)
 {
     lnt_buf_t enc = {0}, changes = {0}, want = {0};
     CHECK_INT (lnt_msg_batch_begin (&enc, type, seq, last, count), 0);
@@ -799,10 +966,16 @@ s_batch_trip (uint8_t type, const char *name, uint64_t seq, uint64_t last,
         s_change (i, &c);
         CHECK_INT (lnt_codec_change_encode (&c, &enc), 0);
     }
+    size_t before_end = enc.len;
+    CHECK_INT (lnt_msg_batch_end (&enc, type, last_version), 0);
+    if (type != LNT_MSG_DOWN)
+        CHECK_INT (enc.len, before_end);
     w_changes (&changes, count);
+    bool down = type == LNT_MSG_DOWN;
     m_t t = {name, 1, type,
              {FU (seq), FU (last), FU (count),
-              FRAW (changes.data, changes.len)}, 4};
+              FRAW (changes.data, changes.len), FU (last_version)},
+             down ? 5 : 4, 4};
     w_msg (&want, &t, t.n, 0);
     s_same_bytes (&enc, &want, name);
     s_seed (&enc, name);
@@ -811,6 +984,7 @@ s_batch_trip (uint8_t type, const char *name, uint64_t seq, uint64_t last,
         CHECK_INT (out.type, type);
         CHECK (out.seq == seq);
         CHECK (out.last == last);
+        CHECK (out.last_version == (down ? last_version : 0));
         s_check_changes (&out, count, name);
     }
     lnt_msg_release (&out);
@@ -820,6 +994,7 @@ s_batch_trip (uint8_t type, const char *name, uint64_t seq, uint64_t last,
 }
 
 //  A batch-like frame with these header values and an array of n changes
+//  (and a DOWN's last_version)
 static void
 w_batch (lnt_buf_t *b, uint64_t type, uint64_t seq, uint64_t last,
          uint64_t count, uint32_t n)
@@ -828,7 +1003,8 @@ w_batch (lnt_buf_t *b, uint64_t type, uint64_t seq, uint64_t last,
     w_changes (&changes, n);
     m_t t = {"batch", 1, type,
              {FU (seq), FU (last), FU (count),
-              FRAW (changes.data, changes.len)}, 4};
+              FRAW (changes.data, changes.len), FU (last * 1000)},
+             type == LNT_MSG_DOWN ? 5 : 4, 4};
     w_msg (b, &t, t.n, 0);
     lnt_buf_free (&changes);
 }
@@ -836,35 +1012,63 @@ w_batch (lnt_buf_t *b, uint64_t type, uint64_t seq, uint64_t last,
 static void
 s_test_batches (void)
 {
-    s_batch_trip (LNT_MSG_BATCH, "BATCH", 1, 1, 1);
-    s_batch_trip (LNT_MSG_BATCH, "BATCH of 7", 41, 47, 7);
+    uint64_t v = UINT64_C (1767225600000) << 16 | 9; //  a version
+    s_batch_trip (LNT_MSG_BATCH, "BATCH", 1, 1, 1, v);
+    s_batch_trip (LNT_MSG_BATCH, "BATCH of 7", 41, 47, 7, 0);
     s_batch_trip (LNT_MSG_BATCH, "BATCH of the most", 1000, 1999,
-                  LNT_BATCH_MAX);
+                  LNT_BATCH_MAX, v);
     s_batch_trip (LNT_MSG_BATCH, "BATCH at the top", UINT64_MAX - 1,
-                  UINT64_MAX, 2);
-    s_batch_trip (LNT_MSG_DOWN, "DOWN", 1, 1, 1);
-    s_batch_trip (LNT_MSG_DOWN, "DOWN that skips", 100, 1099, 3);
-    s_batch_trip (LNT_MSG_DOWN, "DOWN of nothing", 5, 9, 0);
-    s_batch_trip (LNT_MSG_RESTORE, "RESTORE", 0, 0, 4);
+                  UINT64_MAX, 2, UINT64_MAX);
+    s_batch_trip (LNT_MSG_DOWN, "DOWN", 1, 1, 1, v);
+    s_batch_trip (LNT_MSG_DOWN, "DOWN that skips", 100, 1099, 3, v + 1);
+    s_batch_trip (LNT_MSG_DOWN, "DOWN of nothing", 5, 9, 0, 1);
+    s_batch_trip (LNT_MSG_DOWN, "DOWN of version 0", 5, 9, 2, 0);
+    s_batch_trip (LNT_MSG_DOWN, "DOWN of the top version", 7, 1006,
+                  LNT_BATCH_MAX, UINT64_MAX);
+    s_batch_trip (LNT_MSG_RESTORE, "RESTORE", 0, 0, 4, v);
     s_batch_trip (LNT_MSG_RESTORE, "RESTORE of the most", 0, 0,
-                  LNT_BATCH_MAX);
+                  LNT_BATCH_MAX, 0);
 
-    // the usual malformations, on each of the three
+    // the usual malformations, on each of the three; a DOWN's last_version
+    // is optional (a DOWN from an older hub has none)
     lnt_buf_t changes = {0};
     w_changes (&changes, 3);
     m_t tables[] = {
         {"BATCH", 1, LNT_MSG_BATCH,
-         {FU (8), FU (10), FU (3), FRAW (changes.data, changes.len)}, 4},
+         {FU (8), FU (10), FU (3), FRAW (changes.data, changes.len)}, 4, 0},
         {"DOWN", 1, LNT_MSG_DOWN,
-         {FU (8), FU (20), FU (3), FRAW (changes.data, changes.len)}, 4},
+         {FU (8), FU (20), FU (3), FRAW (changes.data, changes.len), FU (v)},
+         5, 4},
         {"RESTORE", 1, LNT_MSG_RESTORE,
-         {FU (0), FU (0), FU (3), FRAW (changes.data, changes.len)}, 4}};
+         {FU (0), FU (0), FU (3), FRAW (changes.data, changes.len)}, 4, 0}};
     for (size_t i = 0; i < 3; i++)
         s_malform (&tables[i]);
+
+    // a DOWN with and without last_version; BATCH and RESTORE do not read
+    // a field there
+    lnt_buf_t b = {0};
+    for (size_t i = 0; i < 3; i++)
+        for (int n = 4; n <= 5; n++) {
+            m_t t = tables[i];
+            t.f[4] = FU (v);
+            w_msg (&b, &t, n, 0);
+            lnt_msg_t m;
+            char what[80];
+            snprintf (what, sizeof what, "%s of %d fields", t.name, n);
+            if (s_decodes (&b, &m, what)) {
+                bool has = t.type == LNT_MSG_DOWN && n == 5;
+                CHECK (m.last_version == (has ? v : 0));
+                CHECK_INT (m.count, 3);
+            }
+            lnt_msg_release (&m);
+        }
     lnt_buf_free (&changes);
+    // a DOWN begun but not ended: its array is one element short
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_batch_begin (&b, LNT_MSG_DOWN, 1, 1, 0), 0);
+    s_refused (b.data, b.len, "DOWN without lnt_msg_batch_end");
 
     // the header rules
-    lnt_buf_t b = {0};
     struct {
         uint64_t type;    //  BATCH, DOWN or RESTORE
         uint64_t seq;     //  first
@@ -928,7 +1132,7 @@ s_test_batches (void)
     w_byte (&arr, 1);
     w_byte (&arr, 0x90);
     m_t t = {"BATCH", 1, LNT_MSG_BATCH,
-             {FU (1), FU (3), FU (3), FRAW (arr.data, arr.len)}, 4};
+             {FU (1), FU (3), FU (3), FRAW (arr.data, arr.len)}, 4, 0};
     w_msg (&b, &t, t.n, 0);
     lnt_msg_t m;
     if (s_decodes (&b, &m, "BATCH with bad changes")) {
@@ -955,6 +1159,124 @@ s_test_batches (void)
     }
     lnt_msg_release (&m);
     lnt_buf_free (&b);
+}
+
+//  Bytes from hex pairs separated by spaces, as PROTOCOL.md writes them
+static void
+w_hex (lnt_buf_t *b, const char *hex)
+{
+    lnt_buf_reset (b);
+    for (const char *p = hex; *p;) {
+        if (*p == ' ') {
+            p++;
+            continue;
+        }
+        unsigned x = 0;
+        if (sscanf (p, "%2x", &x) != 1) {
+            fprintf (stderr, "bad hex in the test: %s\n", p);
+            exit (1);
+        }
+        w_byte (b, x);
+        p += 2;
+    }
+}
+
+//  The encoder gives exactly the bytes of PROTOCOL.md's examples (§16)
+static void
+s_example (const lnt_buf_t *enc, const char *hex, const char *what)
+{
+    lnt_buf_t want = {0};
+    w_hex (&want, hex);
+    s_same_bytes (enc, &want, what);
+    lnt_buf_free (&want);
+}
+
+static void
+s_test_examples (void)
+{
+    lnt_buf_t b = {0}, hex = {0};
+    uint64_t v1 = UINT64_C (1767225600000) << 16 | 1;
+    uint64_t hub = UINT64_C (0x00fedcba98765432);
+    uint64_t agent = UINT64_C (0x0123456789abcdef);
+    lnt_msg_t m = {.type = LNT_MSG_HELLO, .incarnation = agent,
+                   .log_head = 42, .acked = 40, .clock = v1};
+    snprintf (m.office, sizeof m.office, "3503");
+    CHECK_INT (lnt_msg_encode (&m, &b), 0);
+    s_example (&b, "9a 01 01 a4 33 35 30 33 cf 01 23 45 67 89 ab cd ef 2a 28 "
+                   "00 00 cf 01 9b 76 da a8 00 00 01 00", "HELLO example");
+    // the same HELLO in the layout before clock and down_version
+    w_hex (&hex, "98 01 01 a4 33 35 30 33 cf 01 23 45 67 89 ab cd ef 2a 28 "
+                 "00 00");
+    lnt_msg_t out;
+    if (s_decodes (&hex, &out, "HELLO example, older layout")) {
+        CHECK (out.incarnation == agent);
+        CHECK_INT (out.log_head, 42);
+        CHECK_INT (out.acked, 40);
+        CHECK_INT (out.clock, 0);
+        CHECK_INT (out.down_version, 0);
+    }
+    lnt_msg_release (&out);
+
+    m = (lnt_msg_t){.type = LNT_MSG_WELCOME, .verdict = LNT_WELCOME_OK,
+                    .seq = 40, .incarnation = hub, .window = 4,
+                    .version = UINT64_C (1767225540000) << 16};
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_encode (&m, &b), 0);
+    s_example (&b, "97 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04 "
+                   "cf 01 9b 76 d9 bd a0 00 00", "WELCOME example");
+    w_hex (&hex, "96 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04");
+    if (s_decodes (&hex, &out, "WELCOME example, older layout")) {
+        CHECK_INT (out.seq, 40);
+        CHECK_INT (out.version, 0);
+    }
+    lnt_msg_release (&out);
+
+    lnt_change_t c = {LNT_KIND_LKE_ANSWER, "3503-LKE-2026-A1.3", "3503",
+                      LNT_SECTION_OFFICE, {true, v1, agent, true, NULL, 0}};
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_batch_begin (&b, LNT_MSG_BATCH, 41, 41, 1), 0);
+    CHECK_INT (lnt_codec_change_encode (&c, &b), 0);
+    CHECK_INT (lnt_msg_batch_end (&b, LNT_MSG_BATCH, 0), 0);
+    s_example (&b, "96 01 02 29 29 01 91 98 03 b2 33 35 30 33 2d 4c 4b 45 2d "
+                   "32 30 32 36 2d 41 31 2e 33 a4 33 35 30 33 00 cf 01 9b 76 "
+                   "da a8 00 00 01 cf 01 23 45 67 89 ab cd ef c3 c4 00",
+               "BATCH example");
+
+    c.section = LNT_SECTION_PROVINCE;
+    c.state.version = v1 + 1;
+    c.state.node = hub;
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_batch_begin (&b, LNT_MSG_DOWN, 5, 7, 1), 0);
+    CHECK_INT (lnt_codec_change_encode (&c, &b), 0);
+    CHECK_INT (lnt_msg_batch_end (&b, LNT_MSG_DOWN, v1 + 2), 0);
+    s_example (&b, "97 01 13 05 07 01 91 98 03 b2 33 35 30 33 2d 4c 4b 45 2d "
+                   "32 30 32 36 2d 41 31 2e 33 a4 33 35 30 33 01 cf 01 9b 76 "
+                   "da a8 00 00 02 cf 00 fe dc ba 98 76 54 32 c3 c4 00 "
+                   "cf 01 9b 76 da a8 00 00 03", "DOWN example");
+    if (s_decodes (&b, &out, "DOWN example")) {
+        CHECK_INT (out.seq, 5);
+        CHECK_INT (out.last, 7);
+        CHECK (out.last_version == v1 + 2);
+    }
+    lnt_msg_release (&out);
+
+    m = (lnt_msg_t){.type = LNT_MSG_ACK, .seq = 42};
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_encode (&m, &b), 0);
+    s_example (&b, "93 01 11 2a", "ACK example");
+    m = (lnt_msg_t){.type = LNT_MSG_REFUSE, .code = LNT_REFUSE_GAP, .seq = 41,
+                    .text = "gap"};
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_encode (&m, &b), 0);
+    s_example (&b, "95 01 12 04 29 a3 67 61 70", "REFUSE example");
+    m = (lnt_msg_t){.type = LNT_MSG_QUERY, .text = "offices", .format = 2,
+                    .arg_count = 1, .args = {{"office", "3503"}}};
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_encode (&m, &b), 0);
+    s_example (&b, "95 01 04 a7 6f 66 66 69 63 65 73 02 91 92 a6 6f 66 66 69 "
+                   "63 65 a4 33 35 30 33", "QUERY example");
+    lnt_buf_free (&b);
+    lnt_buf_free (&hex);
 }
 
 //  Frames that are not messages at all
@@ -1025,10 +1347,27 @@ s_test_not_messages (void)
         CHECK_INT (lnt_msg_encode (&in, &b), LNT_EINVAL);
         CHECK_INT (b.len, 0);
     }
-    // a malformed frame leaves the message empty and releasable
+    // a malformed frame leaves the message empty and releasable; a frame
+    // of another protocol version says so in code, for the answer
     CHECK_INT (lnt_msg_decode ("\x92\x02\x01", 3, &m, NULL), LNT_EINVAL);
     CHECK_INT (m.type, 0);
     CHECK_INT (m.count, 0);
+    CHECK_INT (m.code, LNT_REFUSE_VERSION);
+    lnt_msg_release (&m);
+    CHECK_INT (lnt_msg_decode ("\x92\x01\x05", 3, &m, NULL), LNT_EINVAL);
+    CHECK_INT (m.code, 0);
+    lnt_msg_release (&m);
+    // a REFUSE of code 1 (VERSION) that fails after its code decoded is
+    // malformed, not a version mismatch
+    lnt_buf_reset (&b);
+    w_raw (&b, "\x95\x01\x12\x01\x00\xc0", 6);
+    CHECK_INT (lnt_msg_decode (b.data, b.len, &m, NULL), LNT_EINVAL);
+    CHECK_INT (m.code, 0);
+    lnt_msg_release (&m);
+    lnt_buf_reset (&b);
+    w_raw (&b, "\x94\x01\x14\x01\xc0", 5); //  an ANSWER of status 1
+    CHECK_INT (lnt_msg_decode (b.data, b.len, &m, NULL), LNT_EINVAL);
+    CHECK_INT (m.code, 0);
     lnt_msg_release (&m);
     lnt_buf_free (&b);
 }
@@ -1043,6 +1382,7 @@ main (void)
     s_test_refuse ();
     s_test_answer ();
     s_test_batches ();
+    s_test_examples ();
     s_test_not_messages ();
     lnt_buf_free (&s_enc);
     printf ("%d malformed frames refused or checked\n", s_bad_count);
