@@ -291,7 +291,11 @@ s_log_matches (s_agent_t *a, uint64_t seq, uint64_t version)
         return true;
     lnt_txn_t *txn = NULL;
     bool same = false;
-    if (lnt_store_read (lnt_node_store (a->node), &txn) == 0) {
+    /* A store that cannot be read now is not proof of anything: a new
+       incarnation costs a full restore, so only a real mismatch counts. */
+    if (lnt_store_read (lnt_node_store (a->node), &txn) != 0)
+        return true;
+    {
         unsigned char key[8];
         const void *v;
         size_t vl;
@@ -337,10 +341,13 @@ s_on_welcome (s_agent_t *a, const lnt_msg_t *m)
     a->sent = m->seq;
     a->inflight = 0;
     a->window = m->window;
-    if (m->incarnation != a->hub_incarnation) {
-        a->hub_incarnation = m->incarnation;
+    /* The hub says where its down stream starts for us: after what we
+       applied, or from 1 when its log no longer holds it.               */
+    if (m->down_from)
+        a->down_applied = m->down_from - 1;
+    else if (m->incarnation != a->hub_incarnation)
         a->down_applied = 0;
-    }
+    a->hub_incarnation = m->incarnation;
     lnt_log_info ("office=%s acked=%llu window=%u - welcomed by the hub",
                   lnt_node_code (a->node), (unsigned long long) m->seq,
                   m->window);

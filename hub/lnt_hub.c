@@ -383,7 +383,7 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
     lnt_msg_t w = {.type = LNT_MSG_WELCOME, .verdict = out.verdict,
                    .seq = out.acked, .incarnation = lnt_node_id (hub->node),
                    .window = (uint32_t) hub->config->window,
-                   .version = out.version};
+                   .version = out.version, .down_from = out.down_from};
     s_send_msg (hub, routing, &w);
     lnt_log_info ("office=%s incarnation=%016llx acked=%llu log_head=%llu "
                   "restore=%d verdict=%s - hello", m->office,
@@ -592,10 +592,16 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
         if (conn->welcomed && conn->down_acked != conn->down_saved) {
             offices[n] = conn->office;
             acked[n++] = conn->down_acked;
-            conn->down_saved = conn->down_acked;
         }
+    /* At most 64 a second: the rest follow in the next seconds.        */
     if (lnt_apply_down_acked (hub->node, offices, acked, n) != 0)
         lnt_log_warning ("hub - recording the offices' down positions failed");
+    else
+        for (s_conn_t *conn = zhashx_first (hub->conns); conn;
+             conn = zhashx_next (hub->conns))
+            for (size_t i = 0; i < n; i++)
+                if (offices[i] == conn->office)
+                    conn->down_saved = conn->down_acked;
     s_pump (hub);
     sd_notifyf (0, "STATUS=%zu connections, %llu changes applied",
                 zhashx_size (hub->conns),

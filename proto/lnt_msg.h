@@ -74,6 +74,8 @@ typedef struct {
     uint64_t version;                /* WELCOME: version of the change at
                                         acked, as the hub applied it (the
                                         agent checks its log still has it) */
+    uint64_t down_from;              /* WELCOME: the first hub sequence the
+                                        down stream sends (0: not said)    */
     uint64_t last_version;           /* DOWN: version of the hub's change at
                                         last                               */
     uint64_t seq;                    /* BATCH, DOWN: first sequence; ACK:
