@@ -12,8 +12,8 @@
     query with 9 arguments, and headers that claim more elements than the
     frame has bytes. Extra fields at the end (from a newer peer) decode,
     and so do frames without the optional trailing fields a later layout
-    added (HELLO's clock and down_version, WELCOME's version, DOWN's
-    last_version), which then read as 0; something else in their place is
+    added (HELLO's clock and down_version, WELCOME's version and
+    down_from, DOWN's last_version), which then read as 0; something else in their place is
     refused. Query arguments may hold more than [name, value]. After a
     refusal, msg->code is LNT_REFUSE_VERSION for a version mismatch and 0
     otherwise. The examples of PROTOCOL.md §16 are checked byte for byte.
@@ -819,20 +819,25 @@ s_test_welcome (void)
         uint64_t incarnation; //  the hub's
         uint32_t window;     //  batches in flight
         uint64_t version;    //  of the office's change at acked
-    } cases[] = {{LNT_WELCOME_OK, 0, 1, 1, 0},
+        uint64_t down_from;  //  the first hub sequence the DOWNs send
+    } cases[] = {{LNT_WELCOME_OK, 0, 1, 1, 0, 0},
+                 {LNT_WELCOME_OK, 0, 1, 1, 0, 1},
                  {LNT_WELCOME_OK, 12345, UINT64_MAX, 4,
-                  UINT64_C (1767225600000) << 16 | 7},
-                 {LNT_WELCOME_REINCARNATE, UINT64_MAX, 0, 1024, UINT64_MAX}};
+                  UINT64_C (1767225600000) << 16 | 7, 128},
+                 {LNT_WELCOME_OK, 7, 9, 64, 3, UINT64_C (1) << 32},
+                 {LNT_WELCOME_REINCARNATE, UINT64_MAX, 0, 1024, UINT64_MAX,
+                  UINT64_MAX}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         lnt_msg_t in = {.type = LNT_MSG_WELCOME, .verdict = cases[c].verdict,
                         .seq = cases[c].seq,
                         .incarnation = cases[c].incarnation,
                         .window = cases[c].window,
-                        .version = cases[c].version};
+                        .version = cases[c].version,
+                        .down_from = cases[c].down_from};
         m_t t = {"WELCOME", 1, LNT_MSG_WELCOME,
                  {FU (cases[c].verdict), FU (cases[c].seq),
                   FU (cases[c].incarnation), FU (cases[c].window),
-                  FU (cases[c].version)}, 5, 4};
+                  FU (cases[c].version), FU (cases[c].down_from)}, 6, 4};
         lnt_msg_t out;
         if (s_trip (&in, &t, &out)) {
             CHECK_INT (out.verdict, cases[c].verdict);
@@ -840,22 +845,29 @@ s_test_welcome (void)
             CHECK (out.incarnation == cases[c].incarnation);
             CHECK_INT (out.window, cases[c].window);
             CHECK (out.version == cases[c].version);
+            CHECK (out.down_from == cases[c].down_from);
         }
         lnt_msg_release (&out);
     }
     m_t t = {"WELCOME", 1, LNT_MSG_WELCOME,
-             {FU (0), FU (5), FU (6), FU (4), FU (99)}, 5, 4};
+             {FU (0), FU (5), FU (6), FU (4), FU (99), FU (41)}, 6, 4};
     s_malform (&t);
     lnt_buf_t b = {0};
-    // an older hub's WELCOME, without version: 0, which the agent takes as
-    // "not known"; a newer hub's, with more fields: they are ignored
-    for (int extra = 0; extra <= 2; extra += 2) {
-        w_msg (&b, &t, extra ? 5 : 4, extra);
+    // older hubs' WELCOMEs, without version and down_from, or without
+    // down_from: each absent one reads as 0, which the agent takes as "not
+    // said"; a newer hub's, with more fields: they are ignored
+    struct {
+        int n, extra;
+        uint64_t version, down_from;
+    } layouts[] = {{4, 0, 0, 0}, {5, 0, 99, 0}, {6, 2, 99, 41}};
+    for (size_t l = 0; l < sizeof layouts / sizeof layouts[0]; l++) {
+        w_msg (&b, &t, layouts[l].n, layouts[l].extra);
         lnt_msg_t m;
         if (s_decodes (&b, &m, "WELCOME of another layout")) {
             CHECK_INT (m.seq, 5);
             CHECK_INT (m.window, 4);
-            CHECK_INT (m.version, extra ? 99 : 0);
+            CHECK (m.version == layouts[l].version);
+            CHECK (m.down_from == layouts[l].down_from);
         }
         lnt_msg_release (&m);
     }
@@ -873,6 +885,17 @@ s_test_welcome (void)
     t.f[4] = FS ("1");
     w_msg (&b, &t, t.n, 0);
     s_refused_saying (&b, "field 6", "WELCOME with a str version");
+    t.f[4] = FU (99);
+    t.f[5] = FS ("41");
+    w_msg (&b, &t, t.n, 0);
+    s_refused_saying (&b, "field 7", "WELCOME with a str down_from");
+    // a nil down_from is not "absent": refused too
+    lnt_buf_t nil = {0};
+    w_nil (&nil);
+    t.f[5] = FRAW (nil.data, nil.len);
+    w_msg (&b, &t, t.n, 0);
+    s_refused_saying (&b, "field 7", "WELCOME with a nil down_from");
+    lnt_buf_free (&nil);
     lnt_buf_free (&b);
 }
 
@@ -1219,15 +1242,32 @@ s_test_examples (void)
 
     m = (lnt_msg_t){.type = LNT_MSG_WELCOME, .verdict = LNT_WELCOME_OK,
                     .seq = 40, .incarnation = hub, .window = 4,
-                    .version = UINT64_C (1767225540000) << 16};
+                    .version = UINT64_C (1767225540000) << 16,
+                    .down_from = 1};
     lnt_buf_reset (&b);
     CHECK_INT (lnt_msg_encode (&m, &b), 0);
-    s_example (&b, "97 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04 "
-                   "cf 01 9b 76 d9 bd a0 00 00", "WELCOME example");
+    s_example (&b, "98 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04 "
+                   "cf 01 9b 76 d9 bd a0 00 00 01", "WELCOME example");
+    if (s_decodes (&b, &out, "WELCOME example")) {
+        CHECK (out.incarnation == hub);
+        CHECK (out.version == m.version);
+        CHECK_INT (out.down_from, 1);
+    }
+    lnt_msg_release (&out);
+    // the same WELCOME in the layouts before down_from, and before version
+    w_hex (&hex, "97 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04 "
+                 "cf 01 9b 76 d9 bd a0 00 00");
+    if (s_decodes (&hex, &out, "WELCOME example, layout before down_from")) {
+        CHECK_INT (out.seq, 40);
+        CHECK (out.version == m.version);
+        CHECK_INT (out.down_from, 0);
+    }
+    lnt_msg_release (&out);
     w_hex (&hex, "96 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04");
-    if (s_decodes (&hex, &out, "WELCOME example, older layout")) {
+    if (s_decodes (&hex, &out, "WELCOME example, layout before version")) {
         CHECK_INT (out.seq, 40);
         CHECK_INT (out.version, 0);
+        CHECK_INT (out.down_from, 0);
     }
     lnt_msg_release (&out);
 
