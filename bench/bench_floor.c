@@ -60,7 +60,8 @@ s_floor_hub (const char *endpoint, const char *dir, size_t map)
     zmq_setsockopt (router, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_bind (router, endpoint) != 0 || mkdir (dir, 0750) != 0
         || mdb_env_create (&env) || mdb_env_set_mapsize (env, map)
-        || mdb_env_open (env, dir, 0, 0640) || mdb_txn_begin (env, NULL, 0, &txn)
+        || mdb_env_open (env, dir, 0, 0640)
+        || mdb_txn_begin (env, NULL, 0, &txn)
         || mdb_dbi_open (txn, NULL, 0, &dbi) || mdb_txn_commit (txn))
         _exit (2);
     for (;;) {

@@ -73,7 +73,7 @@ s_port_open (int port)
     return open;
 }
 
-/*  ---- the subscriber (a forked child) -------------------------------------- */
+/*  ---- the subscriber (a forked child) ----------------------------------- */
 
 typedef struct {
     pthread_mutex_t lock;   /* guards what follows                         */
@@ -207,7 +207,7 @@ s_subscriber (bench_mqtt_t *m, int port, int pipe_fd, const char *dir,
     _exit (0);
 }
 
-/*  ---- the publisher (this process) ------------------------------------------ */
+/*  ---- the publisher (this process) -------------------------------------- */
 
 typedef struct {
     size_t acked;       /* PUBACKs received                                 */
@@ -345,7 +345,8 @@ bench_mqtt_run (bench_mqtt_t *m)
         rc = s_fail (m, "the publisher cannot connect");
         goto done;
     }
-    for (double until = bench_now () + 10; !pub.connected && bench_now () < until;)
+    for (double until = bench_now () + 10;
+         !pub.connected && bench_now () < until;)
         mosquitto_loop (mosq, 10, 1);
     if (!pub.connected || pub.connect_rc) {
         rc = s_fail (m, "the broker did not accept the publisher");
@@ -405,7 +406,8 @@ bench_mqtt_run (bench_mqtt_t *m)
         int wait = published < m->records && published - pub.acked < m->window
                        ? 0 : 1;
         if ((mrc = mosquitto_loop (mosq, wait, 1)) != MOSQ_ERR_SUCCESS) {
-            rc = s_fail (m, "the publisher's loop: %s", mosquitto_strerror (mrc));
+            rc = s_fail (m, "the publisher's loop: %s",
+                         mosquitto_strerror (mrc));
             goto done;
         }
         if (published == m->records) {

@@ -237,7 +237,7 @@ bench_copy_file (const char *from, const char *to, const char *name)
     return rc;
 }
 
-/*  ---- /proc: memory of a process ----------------------------------------- */
+/*  ---- /proc: memory of a process ---------------------------------------- */
 
 
 int

@@ -125,7 +125,7 @@ s_cleanup (void)
     s_root[0] = 0;
 }
 
-/*  ---- a seeded generator of suggestions ------------------------------------ */
+/*  ---- a seeded generator of suggestions --------------------------------- */
 
 /*  splitmix64: small, fast, and the same sequence everywhere.             */
 static uint64_t
@@ -184,7 +184,8 @@ s_suggestion_make (uint64_t *state, int utc_offset, lnt_suggestion_t *s)
     uint64_t p = s_rand (state) % 10;
     s->privacy = p == 9 ? LNT_PR_CONFIDENTIAL : p >= 6 ? LNT_PR_ANONYMOUS
                                                        : LNT_PR_PUBLIC;
-    snprintf (s->category, sizeof s->category, "%s", S_PICK (state, s_categories));
+    snprintf (s->category, sizeof s->category, "%s",
+              S_PICK (state, s_categories));
     snprintf (s->subject, sizeof s->subject, "%s", S_PICK (state, s_subjects));
     size_t len = 0;
     s->text[0] = 0;
@@ -197,7 +198,7 @@ s_suggestion_make (uint64_t *state, int utc_offset, lnt_suggestion_t *s)
                                   S_PICK (state, s_asks));
 }
 
-/*  ---- stores ----------------------------------------------------------------- */
+/*  ---- stores ------------------------------------------------------------ */
 
 typedef struct {
     const char *ref;          /* reference data folder                     */
@@ -360,7 +361,7 @@ s_acked (lnt_node_t *hub, const char *office, uint64_t *acked, bool *known)
     return rc == LNT_ENOTFOUND ? 0 : rc;
 }
 
-/*  ---- the daemons ---------------------------------------------------------- */
+/*  ---- the daemons ------------------------------------------------------- */
 
 typedef struct {
     pid_t pid;            /* the process                                  */
@@ -377,7 +378,8 @@ s_wrap (const char *wrap, char *words, size_t size, char **args, char **argv,
 {
     int n = 0;
     snprintf (words, size, "%s", wrap ? wrap : "");
-    for (char *w = strtok (words, " "); w && n < max / 2; w = strtok (NULL, " "))
+    for (char *w = strtok (words, " "); w && n < max / 2;
+         w = strtok (NULL, " "))
         argv[n++] = w;
     for (int i = 0; args[i] && n < max - 1; i++)
         argv[n++] = args[i];
@@ -473,32 +475,34 @@ s_hub_turns (const char *log)
     return turns;
 }
 
-/*  ---- results ------------------------------------------------------------------ */
+/*  ---- results ----------------------------------------------------------- */
+
+/*  What one replication run measured.                                     */
+typedef struct {
+    double seconds;        /* from starting the agents to all applied       */
+    bench_peaks_t agent;   /* the (first) agent's memory, every 10 ms       */
+    bench_peaks_t hub;     /* the hub's memory, every 10 ms                 */
+    long turns;            /* the hub's group commits                       */
+    double hub_cpu;        /* CPU seconds of the hub                        */
+    double agents_cpu;     /* CPU seconds of all the agents                 */
+    double hub_written;    /* bytes the hub wrote to storage                */
+} s_run_t;
 
 typedef struct {
     double floor;          /* floor catch-up records/s (best of runs)      */
     double floor_runs[2];  /* each floor run                               */
     double floor_written;  /* bytes the floor hub wrote to the disk        */
     double catchup;        /* lontar catch-up records/s                    */
-    double catchup_s;      /* its seconds                                  */
-    long catchup_turns;    /* the hub's group commits in it               */
-    double catchup_cpu[3]; /* CPU seconds of the hub and the agent in it,
-                              and the bytes the hub wrote to the disk     */
-    bench_peaks_t agent;       /* the agent's memory during it                 */
-    long hub_catchup_hwm;  /* the hub's VmHWM after it, KiB                */
+    s_run_t catchup_run;   /* what it measured                             */
     double fanin;          /* lontar fan-in records/s                      */
-    double fanin_s;        /* its seconds                                  */
-    long fanin_turns;      /* the hub's group commits in it                */
-    double fanin_cpu[3];   /* CPU seconds of the hub and the agents in it,
-                              and the bytes the hub wrote to the disk     */
-    long hub_fanin_hwm;    /* the hub's VmHWM after it, KiB                */
+    s_run_t fanin_run;     /* what it measured                             */
     double lat[3];         /* lontar latency p50, p99, p99.9, ms           */
     double lat_floor[3];   /* the floor's                                  */
     double lat_max[2];     /* the worst of each                            */
     double lat_add;        /* lontar: p50 of the add alone (its commit)    */
     double lat_nudge;      /* lontar: p50 of the nudge alone               */
     size_t lat_vlen;       /* the floor's value size                       */
-    bench_mem_t hub_conn;      /* the hub with all offices connected           */
+    bench_mem_t hub_conn;  /* the hub with all offices connected           */
     long hub_conn_lmdb;    /* of which LMDB's maps, KiB                    */
     long hub_idle_rss;     /* the hub before any connected, KiB            */
     size_t connected;      /* offices welcomed                             */
@@ -513,7 +517,7 @@ typedef struct {
     bool mqtt_ran;         /* it ran                                       */
 } s_result_t;
 
-/*  ---- catch-up, with the agent's memory and the wire size ------------------ */
+/*  ---- catch-up, with the agent's memory and the wire size --------------- */
 
 /*  Bytes the agent's BATCH frames take for the office's whole log, built
     as the agent builds them (up to LNT_BATCH_MAX changes, a batch stops
@@ -592,16 +596,16 @@ s_mean_value (lnt_node_t *node, lnt_db_t db, double *mean, size_t *count)
 }
 
 /*  Runs the real daemons until the hub has applied n changes of each of
-    the offices; *seconds from starting the agents. When peaks is given,
-    samples the (one) agent's memory every 10 ms meanwhile.              */
+    the offices, sampling the memory of the hub and of the first agent
+    every 10 ms (their LMDB part from smaps every 50 ms).                  */
 static int
 s_replicate (const s_bench_t *b, const char *hub_dir, char dirs[][4200],
-             char codes[][8], size_t offices, size_t n, double *seconds,
-             bench_peaks_t *peaks, long *hub_hwm, long *turns, double cpu[3])
+             char codes[][8], size_t offices, size_t n, s_run_t *run)
 {
     s_daemon_t hub = {0}, *agents = calloc (offices, sizeof *agents);
     lnt_node_t *hub_node = NULL;
     int rc = agents ? 0 : LNT_ENOMEM;
+    memset (run, 0, sizeof *run);
     if (!rc)
         rc = s_node_open (hub_dir, LNT_STORE_READONLY, &hub_node);
     if (!rc)
@@ -616,14 +620,16 @@ s_replicate (const s_bench_t *b, const char *hub_dir, char dirs[][4200],
         if (bench_stop || bench_now () - t0 > timeout) {
             fprintf (stderr, "%s: %s after %.0f s with %zu of %zu offices "
                      "done\n", BENCH_PROG, bench_stop ? "interrupted"
-                                                  : "timed out",
+                                                    : "timed out",
                      bench_now () - t0, done, offices);
             rc = LNT_EUNAVAIL;
             break;
         }
         bench_sleep_us (2000);
-        if (peaks && bench_now () >= next_sample) {
-            bench_peaks_sample (agents[0].pid, peaks, tick++ % 5 == 0);
+        if (bench_now () >= next_sample) {
+            bench_peaks_sample (agents[0].pid, &run->agent, tick % 5 == 0);
+            bench_peaks_sample (hub.pid, &run->hub, tick % 5 == 0);
+            tick++;
             next_sample += 0.010;
         }
         done = 0;
@@ -637,23 +643,19 @@ s_replicate (const s_bench_t *b, const char *hub_dir, char dirs[][4200],
         if (!rc)
             rc = s_daemon_check (&hub);
     }
-    *seconds = bench_now () - t0;
-    if (!rc && peaks) {
-        bench_peaks_sample (agents[0].pid, peaks, true);
+    run->seconds = bench_now () - t0;
+    if (!rc) {
+        bench_peaks_sample (agents[0].pid, &run->agent, true);
+        bench_peaks_sample (hub.pid, &run->hub, true);
+        run->hub_cpu = bench_cpu_seconds (hub.pid);
+        run->hub_written = bench_io_written (hub.pid);
+        for (size_t i = 0; i < offices; i++)
+            run->agents_cpu += bench_cpu_seconds (agents[i].pid);
     }
-    bench_mem_t m;
-    if (!rc && hub_hwm && bench_mem_read (hub.pid, &m) == 0)
-        *hub_hwm = m.hwm;
-    cpu[0] = rc ? 0 : bench_cpu_seconds (hub.pid);
-    cpu[2] = rc ? 0 : bench_io_written (hub.pid);
-    cpu[1] = 0;
-    for (size_t i = 0; !rc && i < offices; i++)
-        cpu[1] += bench_cpu_seconds (agents[i].pid);
     for (size_t i = 0; agents && i < offices; i++)
         s_daemon_stop (&agents[i]);
     s_daemon_stop (&hub);
-    if (turns)
-        *turns = s_hub_turns (hub.log);
+    run->turns = s_hub_turns (hub.log);
     lnt_node_destroy (&hub_node);
     free (agents);
     return rc;
@@ -676,10 +678,9 @@ s_bench_catchup (const s_bench_t *b, s_result_t *r, const char *agent_dir)
         r->floor_runs[0] = (double) b->records / fs;
     if (!rc)
         rc = s_replicate (b, hub_dir, dirs, codes, 1, b->records,
-                          &r->catchup_s, &r->agent, &r->hub_catchup_hwm,
-                          &r->catchup_turns, r->catchup_cpu);
+                          &r->catchup_run);
     if (!rc)
-        r->catchup = (double) b->records / r->catchup_s;
+        r->catchup = (double) b->records / r->catchup_run.seconds;
     if (!rc && !(rc = bench_floor_throughput (agent_dir, floor_dir, b->records,
                                           &fs, &r->floor_written)))
         r->floor_runs[1] = (double) b->records / fs;
@@ -698,7 +699,7 @@ s_bench_catchup (const s_bench_t *b, s_result_t *r, const char *agent_dir)
     return rc;
 }
 
-/*  ---- fan-in ------------------------------------------------------------------ */
+/*  ---- fan-in ------------------------------------------------------------ */
 
 static const char *s_province_35[] = {
     "3501", "3502", "3503", "3504", "3505", "3506", "3507", "3508", "3509",
@@ -725,10 +726,9 @@ s_bench_fanin (const s_bench_t *b, s_result_t *r)
         rc = s_hub_make (b->ref, hub_dir, BENCH_PROVINCE);
     if (!rc)
         rc = s_replicate (b, hub_dir, dirs, codes, b->agents, b->per_agent,
-                          &r->fanin_s, NULL, &r->hub_fanin_hwm,
-                          &r->fanin_turns, r->fanin_cpu);
+                          &r->fanin_run);
     if (!rc)
-        r->fanin = (double) (b->agents * b->per_agent) / r->fanin_s;
+        r->fanin = (double) (b->agents * b->per_agent) / r->fanin_run.seconds;
     for (size_t i = 0; dirs && i < b->agents; i++)
         bench_remove_tree (dirs[i]);
     bench_remove_tree (hub_dir);
@@ -737,7 +737,7 @@ s_bench_fanin (const s_bench_t *b, s_result_t *r)
     return rc;
 }
 
-/*  ---- latency ----------------------------------------------------------------- */
+/*  ---- latency ----------------------------------------------------------- */
 
 /*  Waits until the hub has durably applied the office's log up to seq.
     Polls the hub's checkpoint on a read-only store: a read transaction of
@@ -919,7 +919,7 @@ s_bench_latency (const s_bench_t *b, s_result_t *r)
     return rc;
 }
 
-/*  ---- the hub with many offices connected ------------------------------------ */
+/*  ---- the hub with many offices connected ------------------------------- */
 
 /*  Copies the reference folder to dir, with offices BENCH_FAR_BASE..
     + count - 1 of a made-up province BENCH_FAR added to offices.csv, and
@@ -1023,7 +1023,8 @@ s_bench_hubmem (const s_bench_t *b, s_result_t *r)
         items[i] = (zmq_pollitem_t){socks[i], 0, ZMQ_POLLIN, 0};
     }
     while (!rc && r->connected < n) {
-        if (bench_stop || bench_now () - t0 > 120 || (rc = s_daemon_check (&hub))) {
+        if (bench_stop || bench_now () - t0 > 120
+            || (rc = s_daemon_check (&hub))) {
             fprintf (stderr, "%s: %zu of %zu offices welcomed\n", BENCH_PROG,
                      r->connected, n);
             rc = LNT_EUNAVAIL;
@@ -1075,7 +1076,7 @@ s_bench_hubmem (const s_bench_t *b, s_result_t *r)
     return rc;
 }
 
-/*  ---- MQTT ------------------------------------------------------------------ */
+/*  ---- MQTT -------------------------------------------------------------- */
 
 static int
 s_bench_mqtt (const s_bench_t *b, s_result_t *r, const char *agent_dir)
@@ -1112,7 +1113,7 @@ s_bench_mqtt (const s_bench_t *b, s_result_t *r, const char *agent_dir)
 #endif
 }
 
-/*  ---- the table ------------------------------------------------------------- */
+/*  ---- the table --------------------------------------------------------- */
 
 static double
 s_ratio (double a, double b)
@@ -1132,6 +1133,22 @@ static void
 s_num (char *buf, size_t size, double v, int decimals)
 {
     snprintf (buf, size, "%.*f", decimals, v);
+}
+
+/*  The lines of detail of a replication run of n changes.                 */
+static void
+s_run_details (const char *name, const s_run_t *run, size_t n)
+{
+    double mib = 1024;
+    printf ("  %s: %.2f s; CPU: hub %.2f s, agents %.2f s; %ld group commits "
+            "(%.0f changes each); hub wrote %.0f B per change\n", name,
+            run->seconds, run->hub_cpu, run->agents_cpu, run->turns,
+            run->turns > 0 ? (double) n / (double) run->turns : 0,
+            run->hub_written / (double) n);
+    printf ("    hub peaks: anonymous %.1f MiB, LMDB %.1f MiB, all (VmHWM) "
+            "%.1f MiB; %zu samples\n", (double) run->hub.anon / mib,
+            (double) run->hub.lmdb / mib, (double) run->hub.hwm / mib,
+            run->hub.samples);
 }
 
 static void
@@ -1175,15 +1192,15 @@ s_print (const s_bench_t *b, const s_result_t *r)
         }
     }
     if (b->only & S_RUN_CATCHUP) {
-        s_num (a, sizeof a, (double) r->agent.not_lmdb / 1024, 1);
+        s_num (a, sizeof a, (double) r->catchup_run.agent.not_lmdb / 1024, 1);
         snprintf (g, sizeof g, "< %d MiB", BENCH_GOAL_AGENT_MIB);
         s_row ("agent peak RSS less LMDB, MiB", a, "-", "-", g, "");
-        s_num (a, sizeof a, (double) r->agent.anon / 1024, 1);
+        s_num (a, sizeof a, (double) r->catchup_run.agent.anon / 1024, 1);
         snprintf (g, sizeof g, "< %d MiB", BENCH_GOAL_ANON_MIB);
         s_row ("agent peak anonymous, MiB", a, "-", "-", g, "");
-        s_num (a, sizeof a, (double) r->agent.lmdb / 1024, 1);
+        s_num (a, sizeof a, (double) r->catchup_run.agent.lmdb / 1024, 1);
         s_row ("agent peak LMDB file pages, MiB", a, "-", "-", "(apart)", "");
-        s_num (a, sizeof a, (double) r->agent.hwm / 1024, 1);
+        s_num (a, sizeof a, (double) r->catchup_run.agent.hwm / 1024, 1);
         s_row ("agent VmHWM (all), MiB", a, "-", "-", "", "");
     }
     if (b->only & S_RUN_HUBMEM) {
@@ -1217,33 +1234,19 @@ s_print (const s_bench_t *b, const s_result_t *r)
     }
     printf ("details:\n");
     if (b->only & S_RUN_CATCHUP) {
-        printf ("  catch-up: lontar %.2f s (CPU: hub %.2f s, agent %.2f s), "
-                "%ld group commits (%.0f changes each); floor runs %.0f and "
-                "%.0f records/s (the better counts)\n", r->catchup_s,
-                r->catchup_cpu[0], r->catchup_cpu[1], r->catchup_turns,
-                r->catchup_turns > 0 ? (double) b->records
-                                           / (double) r->catchup_turns : 0,
-                r->floor_runs[0], r->floor_runs[1]);
-        printf ("  disk writes per change: hub %.0f B, floor hub %.0f B\n",
-                r->catchup_cpu[2] / (double) b->records,
-                r->floor_written / (double) b->records);
-        printf ("  agent memory: %zu samples every 10 ms (smaps every 50 ms); "
-                "hub VmHWM after catch-up %.1f MiB\n", r->agent.samples,
-                (double) r->hub_catchup_hwm / 1024);
-        printf ("  sizes: log entry %.1f B at the agent, record "
-                "%.1f B at the hub\n", r->log_entry, r->record);
+        s_run_details ("catch-up", &r->catchup_run, b->records);
+        printf ("    floor runs %.0f and %.0f records/s (the better counts); "
+                "floor hub wrote %.0f B per change\n", r->floor_runs[0],
+                r->floor_runs[1], r->floor_written / (double) b->records);
+        printf ("    sizes: log entry %.1f B at the agent, record %.1f B at "
+                "the hub\n", r->log_entry, r->record);
     }
     if (b->only & S_RUN_FANIN)
-        printf ("  fan-in: %.2f s (CPU: hub %.2f s, agents %.2f s), %ld group "
-                "commits (%.0f changes each); hub VmHWM %.1f MiB\n",
-                r->fanin_s, r->fanin_cpu[0], r->fanin_cpu[1], r->fanin_turns,
-                r->fanin_turns > 0 ? (double) (b->agents * b->per_agent)
-                                         / (double) r->fanin_turns : 0,
-                (double) r->hub_fanin_hwm / 1024);
+        s_run_details ("fan-in", &r->fanin_run, b->agents * b->per_agent);
     if (b->only & S_RUN_LATENCY)
         printf ("  latency: max %.2f ms lontar, %.2f ms floor; floor record "
-                "%zu B (the office's mean log entry); lontar p50s of the parts: "
-                "add %.2f ms, nudge %.2f ms\n", r->lat_max[0], r->lat_max[1],
+                "%zu B (the office's mean log entry); lontar p50s of the "
+                "parts: add %.2f ms, nudge %.2f ms\n", r->lat_max[0], r->lat_max[1],
                 r->lat_vlen, r->lat_add, r->lat_nudge);
     if (b->only & S_RUN_HUBMEM)
         printf ("  hub: %.1f MiB before any office, %.1f MiB anonymous and "
@@ -1257,7 +1260,7 @@ s_print (const s_bench_t *b, const s_result_t *r)
                 r->mqtt_payload, r->mqtt, r->mqtt_commits);
 }
 
-/*  ---- main ------------------------------------------------------------------ */
+/*  ---- main -------------------------------------------------------------- */
 
 static int
 s_count (const char *option, const char *text, size_t lo, size_t hi,
@@ -1336,13 +1339,29 @@ main (int argc, char **argv)
     while ((c = getopt_long (argc, argv, "hV", options, NULL)) != -1) {
         rc = 0;
         switch (c) {
-            case 'n': rc = s_count ("--records", optarg, 1000, 100000000, &b.records); break;
-            case 'a': rc = s_count ("--agents", optarg, 1, 38, &b.agents); break;
-            case 'p': rc = s_count ("--per-agent", optarg, 1, 10000000, &b.per_agent); break;
-            case 'w': rc = s_count ("--writes", optarg, 10, 10000000, &b.writes); break;
-            case 'r': rc = s_count ("--rate", optarg, 1, 100000, &b.rate); break;
-            case 'c': rc = s_count ("--connections", optarg, 1, 1000, &b.connections); break;
-            case 'm': rc = s_count ("--mqtt-records", optarg, 1, 100000000, &b.mqtt_records); break;
+            case 'n':
+                rc = s_count ("--records", optarg, 1000, 100000000, &b.records);
+                break;
+            case 'a':
+                rc = s_count ("--agents", optarg, 1, 38, &b.agents);
+                break;
+            case 'p':
+                rc = s_count ("--per-agent", optarg, 1, 10000000, &b.per_agent);
+                break;
+            case 'w':
+                rc = s_count ("--writes", optarg, 10, 10000000, &b.writes);
+                break;
+            case 'r':
+                rc = s_count ("--rate", optarg, 1, 100000, &b.rate);
+                break;
+            case 'c':
+                rc = s_count ("--connections", optarg, 1, 1000,
+                              &b.connections);
+                break;
+            case 'm':
+                rc = s_count ("--mqtt-records", optarg, 1, 100000000,
+                              &b.mqtt_records);
+                break;
             case 'q':
                 b.records = 100000;
                 b.per_agent = 5000;
