@@ -334,6 +334,19 @@ lnt_utf8_valid (const char *text, size_t len)
     const unsigned char *bytes = (const unsigned char *) text;
     size_t index = 0;
     while (index < len) {
+        /* Most text is ASCII: take 8 bytes at a time while none has the
+           high bit set and none is NUL.                                  */
+        while (len - index >= 8) {
+            uint64_t word;
+            memcpy (&word, bytes + index, 8);
+            uint64_t nul = (word - 0x0101010101010101ULL) & ~word
+                           & 0x8080808080808080ULL;
+            if ((word & 0x8080808080808080ULL) || nul)
+                break;
+            index += 8;
+        }
+        if (index >= len)
+            break;
         unsigned char lead = bytes [index];
         if (lead < 0x80) {
             if (lead == 0)

@@ -1,6 +1,7 @@
 /*  lnt_ref.c - parsing and looking up reference data.                      */
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ typedef struct {
 
 struct lnt_ref_t {
     s_province_t *provinces;        /* province time zones                */
+    int offset_by_code[100];        /* offset of province NN; INT_MIN none */
     size_t province_count;          /* how many                             */
     lnt_ref_office_t *offices;      /* the office list                      */
     size_t office_count;            /* how many                             */
@@ -61,12 +63,21 @@ struct lnt_ref_t {
     size_t instrument_count;        /* how many                             */
 };
 
+static int
+s_office_cmp (const void *a, const void *b)
+{
+    return strcmp (((const lnt_ref_office_t *) a)->code,
+                   ((const lnt_ref_office_t *) b)->code);
+}
+
 lnt_ref_t *
 lnt_ref_new (void)
 {
     lnt_ref_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
+    for (int i = 0; i < 100; i++)
+        self->offset_by_code[i] = INT_MIN;
     self->calendar = lnt_calendar_new ();
     if (!self->calendar) {
         free (self);
@@ -249,7 +260,8 @@ s_load_provinces (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
     int n, rc = 0;
     while ((n = s_next (&r, 3, "code", why)) > 0) {
         s_province_t p;
-        if (strlen (F (0)) != 2 || s_int (F (2), -720, 840, &p.offset)) {
+        if (strlen (F (0)) != 2 || strspn (F (0), "0123456789") != 2
+            || s_int (F (2), -720, 840, &p.offset)) {
             rc = lnt_why (why, LNT_EINVAL,
                           "reference provinces line %zu: bad code or offset",
                           LINE);
@@ -273,6 +285,10 @@ s_load_provinces (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
     free (self->provinces);
     self->provinces = rows;
     self->province_count = count;
+    for (int i = 0; i < 100; i++)
+        self->offset_by_code[i] = INT_MIN;
+    for (size_t i = 0; i < count; i++)
+        self->offset_by_code[atoi (rows[i].code) % 100] = rows[i].offset;
     return 0;
 }
 
@@ -322,6 +338,7 @@ s_load_offices (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
         free (rows);
         return rc;
     }
+    qsort (rows, count, sizeof *rows, s_office_cmp);
     free (self->offices);
     self->offices = rows;
     self->office_count = count;
@@ -699,10 +716,14 @@ lnt_ref_default_dir (void)
 const lnt_ref_office_t *
 lnt_ref_office (const lnt_ref_t *self, const char *code)
 {
-    for (size_t i = 0; i < self->office_count; i++)
-        if (strcmp (self->offices[i].code, code) == 0)
-            return &self->offices[i];
-    return NULL;
+    /* The offices are kept sorted by code: the hub looks one up for
+       every change it checks.                                           */
+    lnt_ref_office_t key;
+    if (strlen (code) >= sizeof key.code)
+        return NULL;
+    strcpy (key.code, code);
+    return bsearch (&key, self->offices, self->office_count,
+                    sizeof key, s_office_cmp);
 }
 
 size_t
@@ -720,9 +741,14 @@ lnt_ref_office_at (const lnt_ref_t *self, size_t i)
 int
 lnt_ref_utc_offset (const lnt_ref_t *self, const char *office)
 {
-    for (size_t i = 0; i < self->province_count; i++)
-        if (strncmp (self->provinces[i].code, office, 2) == 0)
-            return self->provinces[i].offset;
+    /* Province codes are two digits: a table by code, not a search.    */
+    if (office[0] >= '0' && office[0] <= '9' && office[1] >= '0'
+        && office[1] <= '9') {
+        int offset = self->offset_by_code[(office[0] - '0') * 10
+                                          + office[1] - '0'];
+        if (offset != INT_MIN)
+            return offset;
+    }
     return 420;
 }
 

@@ -51,7 +51,20 @@ lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
     lnt_merge_t local;
     if (!merge)
         merge = &local;
-    int rc = lnt_node_get (txn, change->kind, change->id, &current, NULL);
+    /* Most changes of a catch-up make new records: try the insert first,
+       and merge only when the record is there.                          */
+    lnt_merge_decide (NULL, change, &next, merge);
+    lnt_buf_t fresh = {0};
+    char fkey[LNT_ID_MAX + 2];
+    int rc = lnt_codec_record_encode (&next, &fresh);
+    if (!rc)
+        rc = lnt_txn_put_new (txn, LNT_DB_RECORDS, fkey,
+                              lnt_node_key (change->kind, change->id, fkey),
+                              fresh.data, fresh.len);
+    lnt_buf_free (&fresh);
+    if (rc != LNT_EEXIST)
+        return rc; /* NEW (merge says so), or a store error               */
+    rc = lnt_node_get (txn, change->kind, change->id, &current, NULL);
     if (rc && rc != LNT_ENOTFOUND)
         return rc == LNT_EINVAL ? LNT_ESTORE : rc;
     lnt_merge_decide (rc == LNT_ENOTFOUND ? NULL : &current, change, &next,

@@ -306,6 +306,17 @@ lnt_txn_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
 }
 
 int
+lnt_txn_put_new (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
+                 const void *val, size_t vlen)
+{
+    MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    int rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST)
+        return LNT_EEXIST;
+    return rc ? s_error (rc, "put", txn->store->dir) : 0;
+}
+
+int
 lnt_txn_append (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                 const void *val, size_t vlen)
 {

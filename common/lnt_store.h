@@ -93,6 +93,12 @@ int lnt_txn_get (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
 int lnt_txn_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                  const void *val, size_t vlen);
 
+/*  Stores key -> val only when key is not there yet: 0, LNT_EEXIST (and
+    nothing changed), LNT_EMAPFULL or LNT_ESTORE. One descent of the tree
+    where a get then a put would take two.                                 */
+int lnt_txn_put_new (lnt_txn_t *txn, lnt_db_t db, const void *key,
+                     size_t klen, const void *val, size_t vlen);
+
 /*  Like put, for a key greater than every key in db (the log): faster.    */
 int lnt_txn_append (lnt_txn_t *txn, lnt_db_t db, const void *key,
                     size_t klen, const void *val, size_t vlen);

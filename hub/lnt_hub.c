@@ -10,6 +10,9 @@
 #include "lnt_query.h"
 
 #define LNT_TURN_MAX 512        /* messages read in one turn of the loop  */
+#define LNT_TURN_CHANGES 16384  /* changes gathered for one group commit:
+                                   bounds its memory and how long the loop
+                                   is away from queries and heartbeats   */
 #define LNT_CONN_EXPIRY_MS (24 * 3600 * 1000LL) /* forget one silent a day */
 #define LNT_CHUNK_BYTES (1 << 20) /* a DOWN or RESTORE stops growing here  */
 
@@ -47,6 +50,7 @@ typedef struct {
     lnt_apply_item_t items[LNT_TURN_MAX]; /* the group                     */
     s_conn_t *item_conn[LNT_TURN_MAX]; /* the connection of each item      */
     size_t pending;             /* items in the group                      */
+    size_t pending_changes;     /* changes in those items                  */
     bool failed;                /* the store failed: stop the loop         */
 } s_hub_t;
 
@@ -321,6 +325,7 @@ s_flush (s_hub_t *hub)
             hub->failed = true;
     }
     hub->pending = 0;
+    hub->pending_changes = 0;
 }
 
 static void
@@ -444,6 +449,7 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
             hub->item_conn[hub->pending] = conn;
             hub->held[hub->pending] = msg;
             hub->pending++;
+            hub->pending_changes += m->count;
             kept = true;
             break;
         case LNT_MSG_DOWN_ACK:
@@ -472,7 +478,8 @@ s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
 {
     (void) loop;
     s_hub_t *hub = arg;
-    for (int n = 0; n < LNT_TURN_MAX && (zsock_events (sock) & ZMQ_POLLIN);
+    for (int n = 0; n < LNT_TURN_MAX && hub->pending_changes < LNT_TURN_CHANGES
+                    && (zsock_events (sock) & ZMQ_POLLIN);
          n++) {
         zmsg_t *msg = zmsg_recv (sock);
         if (!msg)
