@@ -1,0 +1,78 @@
+# cli_repl_basic.sh - three offices and their hub replicate: the sample
+# data, then 5,000 imported suggestions and 100 staff writes per office
+# while the daemons run; the hub holds every record exactly once.
+# Run by CTest as `bash tests/cli_repl_basic.sh BINDIR`.
+. "$(dirname "$0")/lib_repl.sh" "$@"
+
+OFFICES=(3503 3512 3578)
+GEN=5000
+ADDS=100
+
+section "stores and sample data"
+repl_hub_init
+for o in "${OFFICES[@]}"; do
+    repl_agent_init "$o"
+    expect_exit 0 ag "$o" import "$LONTAR_REF/sample-suggestions.csv"
+    expect_exit 0 ag "$o" import "$LONTAR_REF/sample-action-plan.csv"
+    expect_exit 0 ag "$o" lke answer --year 2026 --item A1.1 --answer Y
+    n=$(grep -c "^$o," "$LONTAR_REF/sample-suggestions.csv" "$LONTAR_REF/sample-action-plan.csv" \
+        | awk -F: '{ s += $2 } END { print s }')
+    declare "EXPECT_$o=$((n + 1))"
+    export "EXPECT_$o"
+done
+
+section "first replication of the sample data"
+t0=$(now)
+hub_start
+for o in "${OFFICES[@]}"; do agent_start "$o"; done
+wait_synced 30 "${OFFICES[@]}"
+timing "sample data of 3 offices replicated (from hub start)" "$t0"
+check_union "${OFFICES[@]}"
+check_offices "${OFFICES[@]}"
+
+section "$GEN imported and $ADDS staff writes per office, daemons running"
+for o in "${OFFICES[@]}"; do gen_suggestions "$o" "$GEN" "$T/gen-$o.csv"; done
+t0=$(now)
+jobs_=()
+for o in "${OFFICES[@]}"; do
+    ag "$o" import "$T/gen-$o.csv" >"$T/import-$o.out" 2>&1 &
+    jobs_+=($!)
+    add_suggestions "$o" "$ADDS" "tambahan" &
+    jobs_+=($!)
+done
+bad=0
+for j in "${jobs_[@]}"; do wait "$j" || bad=$((bad + 1)); done
+expect_eq "$bad" 0 "imports and staff writes of 3 offices all exit 0"
+timing "3 x ($GEN imported + $ADDS added) written" "$t0"
+# Some updates of existing records: a replicated record changes.
+for o in "${OFFICES[@]}"; do
+    id=$(ag "$o" suggestion list --format json | "$PY" -S -E -c \
+        'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+    expect_exit 0 ag "$o" suggestion status "$id" verified --note "dicek"
+    expect_exit 0 ag "$o" lke answer --year 2026 --item A1.1 --answer T
+    declare "EXPECT_$o=$(( EXPECT_$o + GEN + ADDS ))"
+done
+wait_synced 60 "${OFFICES[@]}"
+timing "3 x $((GEN + ADDS)) changes replicated (from the first write)" "$t0"
+check_union "${OFFICES[@]}"
+check_offices "${OFFICES[@]}"
+for o in "${OFFICES[@]}"; do
+    expect_eq "$(count_records "$o")" "$(eval echo \$EXPECT_$o)" "agent $o holds every record it wrote"
+done
+
+section "restarting a daemon changes nothing"
+agent_stop 3512
+agent_start 3512
+wait_synced 20 "${OFFICES[@]}"
+hub_query offices --office 3512
+expect_py "3512 reconnected; restores still 0" '
+r = [r for r in d if r["office"] == "3512"][0]
+assert r["connected"] and r["restores"] == 0, r'
+check_union "${OFFICES[@]}"
+
+hub_query dead-letters
+expect_py "no dead letters" 'assert d == [], d'
+hub_query conflicts
+expect_py "no conflicts" 'assert d == [], d'
+
+repl_finish
