@@ -47,6 +47,15 @@ int
 lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
                    bool keep_conflicts, lnt_merge_t *merge)
 {
+    return lnt_replica_apply_rolled (txn, change, keep_conflicts, merge, NULL,
+                                     NULL);
+}
+
+int
+lnt_replica_apply_rolled (lnt_txn_t *txn, const lnt_change_t *change,
+                          bool keep_conflicts, lnt_merge_t *merge,
+                          lnt_rollup_t *rollup, const lnt_ref_t *ref)
+{
     lnt_record_t current, next;
     lnt_merge_t local;
     if (!merge)
@@ -62,6 +71,8 @@ lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
                               lnt_node_key (change->kind, change->id, fkey),
                               fresh.data, fresh.len);
     lnt_buf_free (&fresh);
+    if (rc == 0 && rollup)
+        rc = lnt_rollup_add (rollup, ref, &next, +1);
     if (rc != LNT_EEXIST)
         return rc; /* NEW (merge says so), or a store error               */
     rc = lnt_node_get (txn, change->kind, change->id, &current, NULL);
@@ -78,6 +89,8 @@ lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
        dirty page it lives on). So the new record is encoded here, and
        the displaced state is encoded by s_keep_conflict before its put. */
     rc = write ? lnt_codec_record_encode (&next, &rbuf) : 0;
+    if (!rc && write && rollup)
+        rc = lnt_rollup_change (rollup, ref, &current, &next);
     if (!rc && keep_conflicts && merge->conflict)
         rc = s_keep_conflict (txn, change, &merge->conflict_state, &buf);
     if (!rc && keep_conflicts && merge->clear) {

@@ -10,6 +10,8 @@
 #define LNT_REPLICA_H
 
 #include "lnt_merge.h"
+#include "lnt_ref.h"
+#include "lnt_rollup.h"
 #include "lnt_store.h"
 
 /*  Merges change into its record in txn. With keep_conflicts, updates the
@@ -17,6 +19,13 @@
     0 or a store error.                                                     */
 int lnt_replica_apply (lnt_txn_t *txn, const lnt_change_t *change,
                        bool keep_conflicts, lnt_merge_t *merge);
+
+/*  The same, and when the record changes, adds the difference between
+    its old and new state to rollup (under the reference data ref): the
+    hub keeps its rollups in the transaction that merges.                 */
+int lnt_replica_apply_rolled (lnt_txn_t *txn, const lnt_change_t *change,
+                              bool keep_conflicts, lnt_merge_t *merge,
+                              lnt_rollup_t *rollup, const lnt_ref_t *ref);
 
 /*  Moves the node's stored clock past version (one put per batch, not per
     change). 0 or a store error.                                            */

@@ -8,6 +8,7 @@
 #include "lnt_cli.h"
 #include "lnt_control.h"
 #include "lnt_node.h"
+#include "lnt_rollup.h"
 
 #define HUB_PROG "lontar-hub"
 
@@ -51,12 +52,25 @@ s_verify (lnt_txn_t *txn, void *arg)
     if ((rc = lnt_lke_verdict_check (&sv->v, &a, lnt_node_ref (sv->hub),
                                      sv->why)))
         return rc;
+    /* The rollups move with the record: out with its old state (read
+       before the write, while it is valid), in with the new one.        */
+    const lnt_ref_t *ref = lnt_node_ref (sv->hub);
+    lnt_rollup_t *rollup = lnt_rollup_new ();
     lnt_buf_t body = {0};
-    rc = lnt_codec_lke_verdict_encode (&sv->v, &body);
+    rc = rollup ? lnt_rollup_add (rollup, ref, &rec, -1) : LNT_ENOMEM;
+    if (!rc)
+        rc = lnt_codec_lke_verdict_encode (&sv->v, &body);
     if (!rc)
         rc = lnt_node_write_section (sv->hub, txn, LNT_KIND_LKE_ANSWER, a.id,
                                      a.office, LNT_SECTION_PROVINCE, body.data,
                                      body.len, false, NULL);
+    if (!rc)
+        rc = lnt_node_get (txn, LNT_KIND_LKE_ANSWER, a.id, &rec, sv->why);
+    if (!rc)
+        rc = lnt_rollup_add (rollup, ref, &rec, +1);
+    if (!rc)
+        rc = lnt_rollup_flush (rollup, txn);
+    lnt_rollup_destroy (&rollup);
     lnt_buf_free (&body);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "lnt_hub.h"
 #include "lnt_log.h"
 #include "lnt_msg.h"
+#include "lnt_rollup.h"
 
 #define HUB_PROG "lontar-hub"
 #define HUB_BIND "tcp://127.0.0.1:7450"
@@ -29,8 +30,13 @@ static const char *s_usage =
     "  run [--bind EP] [--query EP] [--insecure]\n"
     "                              the daemon (foreground, for systemd)\n"
     "  backup FILE                 a hot, compacted copy of the store\n"
+    "  verify                      recompute the rollups from the records\n"
+    "                              and report any difference\n"
     "\n"
     "Provincial staff (queries, over --hub ENDPOINT, default " HUB_QUERY "):\n"
+    "  rollup [--year Y] [--office CODE]\n"
+    "                              the province table: one row per office\n"
+    "                              and a total\n"
     "  offices [--office CODE]     each office's replication: last contact,\n"
     "                              acknowledged, backlog, conflicts, dead letters\n"
     "  conflicts [--office CODE]   versions that lost to another writer\n"
@@ -278,9 +284,18 @@ static int
 s_query (int argc, char **argv)
 {
     static const char *usage =
-        "Usage: lontar-hub offices|conflicts|dead-letters [--office CODE]\n"
+        "Usage: lontar-hub rollup [--year Y] [--office CODE]\n"
+        "                  [--hub ENDPOINT] [--format table|csv|json]\n"
+        "       lontar-hub offices|conflicts|dead-letters [--office CODE]\n"
         "                  [--hub ENDPOINT] [--format table|csv|json]\n"
         "\n"
+        "  rollup        the province table for a year (default: this year):\n"
+        "                per office and in total, suggestions received, open,\n"
+        "                overdue, answered in time and days to first response;\n"
+        "                action-plan items, done, overdue and progress; the LKE\n"
+        "                score, verified score, grade and share with evidence.\n"
+        "                csv and json add status, channel, class and area\n"
+        "                detail (docs/ROLLUP.md)\n"
         "  offices       each office of the province: connected now, last\n"
         "                contact, incarnation of its store, acknowledged\n"
         "                sequence, backlog it reported, conflicts, dead\n"
@@ -289,13 +304,18 @@ s_query (int argc, char **argv)
         "  dead-letters  changes the hub could not apply, with the reason\n";
     static const struct option options[] = {
         {"office", required_argument, NULL, 'o'},
+        {"year", required_argument, NULL, 'y'},
         COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     s_common_t common = {0};
-    const char *office = NULL;
-    int rc = 0, c;
+    const char *office = NULL, *year = NULL;
+    int rc = 0, c, y;
     while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
         if (c == 'o')
             office = optarg;
+        else if (c == 'y') {
+            year = optarg;
+            rc = lnt_cli_int (HUB_PROG, "--year", optarg, 2000, 2100, &y);
+        }
         else
             rc = s_common (&common, c, usage);
     }
@@ -304,7 +324,9 @@ s_query (int argc, char **argv)
     if (optind < argc)
         return lnt_cli_usage (HUB_PROG, "unexpected argument \"%s\"",
                               argv[optind]);
-    const char *args[] = {"office", office, NULL};
+    if (year && strcmp (argv[0], "rollup") != 0)
+        return lnt_cli_usage (HUB_PROG, "--year goes with rollup");
+    const char *args[] = {"office", office, "year", year, NULL};
     return s_ask (&common, argv[0], args);
 }
 
@@ -344,6 +366,60 @@ s_backup (int argc, char **argv)
     return 0;
 }
 
+static void
+s_difference (const char *difference, void *arg)
+{
+    (void) arg;
+    printf ("%s\n", difference);
+}
+
+static int
+s_verify (int argc, char **argv)
+{
+    static const char *usage =
+        "Usage: lontar-hub verify [--data DIR]\n"
+        "\n"
+        "Recomputes every rollup from the records in the hub's store and\n"
+        "compares with the rollups the hub keeps; prints each difference.\n"
+        "Reads the store directly (also while the hub runs). Exit 0 when all\n"
+        "are equal, 65 when any differs.\n";
+    static const struct option options[] = {COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    s_common_t common = {0};
+    int rc = 0, c;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1)
+        rc = s_common (&common, c, usage);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (optind < argc)
+        return lnt_cli_usage (HUB_PROG, "unexpected argument \"%s\"",
+                              argv[optind]);
+    const char *dir = lnt_cli_data_dir (common.data, LNT_ROLE_HUB);
+    lnt_node_t *node = NULL;
+    lnt_txn_t *txn = NULL;
+    lnt_why_t why = {""};
+    int err = lnt_node_open (dir, LNT_STORE_READONLY, &node, &why);
+    if (!err && lnt_node_role (node) != LNT_ROLE_HUB)
+        err = lnt_why (&why, LNT_EUNAVAIL, "the store in %s is not a hub's",
+                       dir);
+    if (!err)
+        err = lnt_store_read (lnt_node_store (node), &txn);
+    int differences = err ? 0 : lnt_rollup_verify (txn, lnt_node_ref (node),
+                                                    s_difference, NULL);
+    lnt_txn_end (&txn);
+    lnt_node_destroy (&node);
+    if (err)
+        return lnt_cli_fail (HUB_PROG, err, &why);
+    if (differences < 0)
+        return lnt_cli_fail (HUB_PROG, differences, NULL);
+    if (differences > 0) {
+        fprintf (stderr, "%s: %d rollup%s differ from the records\n",
+                 HUB_PROG, differences, differences == 1 ? "" : "s");
+        return 65;
+    }
+    printf ("rollups equal the records\n");
+    return 0;
+}
+
 int hub_lke (int argc, char **argv);
 
 int
@@ -372,8 +448,10 @@ main (int argc, char **argv)
         return s_run (argc - 1, argv + 1);
     if (strcmp (cmd, "backup") == 0)
         return s_backup (argc - 1, argv + 1);
+    if (strcmp (cmd, "verify") == 0)
+        return s_verify (argc - 1, argv + 1);
     if (strcmp (cmd, "offices") == 0 || strcmp (cmd, "conflicts") == 0
-        || strcmp (cmd, "dead-letters") == 0)
+        || strcmp (cmd, "dead-letters") == 0 || strcmp (cmd, "rollup") == 0)
         return s_query (argc - 1, argv + 1);
     if (strcmp (cmd, "lke") == 0)
         return hub_lke (argc - 1, argv + 1);

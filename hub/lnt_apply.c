@@ -198,6 +198,7 @@ typedef struct {
     int64_t now;              /* when                                       */
     lnt_apply_stats_t stats;  /* what this group did                        */
     lnt_buf_t buf;            /* scratch for dead letters                   */
+    lnt_rollup_t *rollup;     /* the group's changes to the rollups         */
     union {
         lnt_suggestion_t s;   /* scratch for validation                     */
         lnt_rb_item_t r;      /* scratch                                    */
@@ -308,7 +309,8 @@ s_batch (s_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
             continue;
         }
         lnt_merge_t merge;
-        if ((rc = lnt_replica_apply (txn, &change, true, &merge)))
+        if ((rc = lnt_replica_apply_rolled (txn, &change, true, &merge,
+                                            g->rollup, lnt_node_ref (g->hub))))
             return rc;
         switch (merge.verdict) {
             case LNT_MERGE_NEW:
@@ -343,6 +345,7 @@ s_group (lnt_txn_t *txn, void *arg)
     s_group_t *g = arg;
     uint64_t max_version = 0;
     memset (&g->stats, 0, sizeof g->stats);
+    lnt_rollup_reset (g->rollup); /* a rerun after map growth starts over */
     for (size_t i = 0; i < g->n; i++) {
         lnt_apply_item_t *item = &g->items[i];
         item->refused = false;
@@ -352,7 +355,9 @@ s_group (lnt_txn_t *txn, void *arg)
         if (rc)
             return rc;
     }
-    return lnt_replica_observe (txn, max_version);
+    int rc = lnt_replica_observe (txn, max_version);
+    /* The rollups move in the same transaction as the records.        */
+    return rc ? rc : lnt_rollup_flush (g->rollup, txn);
 }
 
 int
@@ -363,6 +368,11 @@ lnt_apply_batches (lnt_node_t *hub, lnt_apply_item_t *items, size_t n,
     if (!g)
         return LNT_ENOMEM;
     g->hub = hub;
+    g->rollup = lnt_rollup_new ();
+    if (!g->rollup) {
+        free (g);
+        return LNT_ENOMEM;
+    }
     g->items = items;
     g->n = n;
     g->now = now;
@@ -376,6 +386,7 @@ lnt_apply_batches (lnt_node_t *hub, lnt_apply_item_t *items, size_t n,
         stats->skipped += g->stats.skipped;
     }
     lnt_buf_free (&g->buf);
+    lnt_rollup_destroy (&g->rollup);
     free (g);
     return rc;
 }
