@@ -719,8 +719,8 @@ lnt_ref_office (const lnt_ref_t *self, const char *code)
     /* The offices are kept sorted by code: the hub looks one up for
        every change it checks.                                           */
     lnt_ref_office_t key;
-    if (strlen (code) >= sizeof key.code)
-        return NULL;
+    if (!self->office_count || strlen (code) >= sizeof key.code)
+        return NULL; /* bsearch takes no NULL array, even of 0 elements  */
     strcpy (key.code, code);
     return bsearch (&key, self->offices, self->office_count,
                     sizeof key, s_office_cmp);
