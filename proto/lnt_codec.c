@@ -1,53 +1,15 @@
 /*  lnt_codec.c - msgpack encoders and strict decoders for records,
     changes and section bodies.                                            */
-#include <msgpack.h>
 #include <string.h>
 
 #include "lnt_codec.h"
 #include "lnt_codec_object.h"
+#include "lnt_pack.h"
 
-/*  The packer writes straight into an lnt_buf_t. The first failed append
-    is remembered and turns every later write into a no-op, so an encoder
-    checks once at the end instead of after every pack call, and never
-    returns bytes with a hole in the middle.                               */
-typedef struct {
-    lnt_buf_t *buf; /* where the bytes go                                   */
-    size_t before;  /* its length when the encoder started                  */
-    int rc;         /* 0, or the first append's error                        */
-} s_out_t;
 
-static int
-s_write (void *data, const char *bytes, size_t len)
-{
-    s_out_t *out = data;
-    if (!out->rc)
-        out->rc = lnt_buf_append (out->buf, bytes, len);
-    return out->rc;
-}
 
-static void
-s_str (msgpack_packer *pk, const char *text)
-{
-    size_t len = strlen (text);
-    msgpack_pack_str (pk, len);
-    msgpack_pack_str_body (pk, text, len);
-}
 
-static void
-s_bin (msgpack_packer *pk, const void *data, size_t len)
-{
-    msgpack_pack_bin (pk, len);
-    msgpack_pack_bin_body (pk, data, len);
-}
 
-/*  0, or LNT_ENOMEM with the buffer back at its length before.            */
-static int
-s_finish (s_out_t *out)
-{
-    if (out->rc)
-        out->buf->len = out->before;
-    return out->rc ? LNT_ENOMEM : 0;
-}
 
 /*  Decoding context: the array being read, and which record it is.        */
 typedef struct {
@@ -144,79 +106,7 @@ s_get_bool (s_in_t *in, uint32_t i, const char *field, bool *value)
     return 0;
 }
 
-/*  Big-endian unsigned of n bytes at p.                                    */
-static uint64_t
-s_be (const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = v << 8 | p[i];
-    return v;
-}
 
-/*  Walks the framing of the first msgpack object in data without building
-    it. msgpack-c allocates an array's or map's slots from the count in its
-    header before it reads a single element, so a 5-byte frame claiming
-    2^32 elements asks for ~100 GB. Every element takes at least one byte,
-    so a frame is refused when more objects are pending than bytes are
-    left, or when a string, bin or ext runs past the end. What passes asks
-    msgpack-c for at most one slot per input byte. True when it is sane.  */
-static bool
-s_framing_sane (const unsigned char *p, size_t len)
-{
-    size_t pos = 0, pending = 1;
-    while (pending > 0) {
-        if (pos >= len)
-            return false;
-        unsigned char b = p[pos++];
-        pending--;
-        uint64_t count = 0; /* elements that follow (map: keys and values) */
-        uint64_t skip = 0;  /* payload bytes that follow the header         */
-        int head = 0;       /* length bytes after the type byte             */
-        if (b <= 0x7f || b >= 0xe0 || (b >= 0xc0 && b <= 0xc3))
-            ; /* fixint, nil, (never used), false, true: one byte          */
-        else if (b <= 0x8f)
-            count = 2u * (b & 0x0fu);
-        else if (b <= 0x9f)
-            count = b & 0x0fu;
-        else if (b <= 0xbf)
-            skip = b & 0x1fu;
-        else if (b >= 0xc4 && b <= 0xc6) /* bin 8/16/32                    */
-            head = 1 << (b - 0xc4);
-        else if (b >= 0xc7 && b <= 0xc9) /* ext 8/16/32: length, type      */
-            head = 1 << (b - 0xc7);
-        else if (b == 0xca || b == 0xcb) /* float 32/64                    */
-            skip = b == 0xca ? 4 : 8;
-        else if (b >= 0xcc && b <= 0xd3) /* uint and int 8..64             */
-            skip = 1u << ((b - 0xcc) & 3);
-        else if (b >= 0xd4 && b <= 0xd8) /* fixext 1..16 and its type      */
-            skip = 1 + (1u << (b - 0xd4));
-        else if (b >= 0xd9 && b <= 0xdb) /* str 8/16/32                    */
-            head = 1 << (b - 0xd9);
-        else if (b == 0xdc || b == 0xdd) /* array 16/32                    */
-            head = b == 0xdc ? 2 : 4;
-        else                             /* map 16/32                      */
-            head = b == 0xde ? 2 : 4;
-        if (head) {
-            if ((size_t) head > len - pos)
-                return false;
-            uint64_t n = s_be (p + pos, head);
-            pos += (size_t) head;
-            if (b >= 0xdc)
-                count = b >= 0xde ? 2 * n : n;
-            else
-                skip = n + (b >= 0xc7 && b <= 0xc9); /* ext: type byte   */
-        }
-        if (skip > len - pos)
-            return false;
-        pos += (size_t) skip;
-        size_t left = len - pos;
-        if (pending > left || count > left - pending)
-            return false;
-        pending += (size_t) count;
-    }
-    return true;
-}
 
 /*  Unpacks data as one array of at least min fields, with nothing after
     it. The caller must destroy *un whatever this returns.                 */
@@ -228,7 +118,7 @@ s_unpack (msgpack_unpacked *un, const void *data, size_t len, uint32_t min,
     msgpack_unpacked_init (un);
     if (!data || len == 0)
         return lnt_why (in->why, LNT_EINVAL, "%s: empty", in->what);
-    if (!s_framing_sane (data, len))
+    if (!lnt_pack_sane (data, len))
         return lnt_why (in->why, LNT_EINVAL, "%s: not valid msgpack (a "
                         "length or count runs past the end)", in->what);
     if (msgpack_unpack_next (un, data, len, &off) != MSGPACK_UNPACK_SUCCESS)
@@ -262,7 +152,7 @@ s_pack_section (msgpack_packer *pk, const lnt_section_t *sec)
         msgpack_pack_true (pk);
     else
         msgpack_pack_false (pk);
-    s_bin (pk, sec->body, sec->deleted ? 0 : sec->body_len);
+    lnt_pack_bin (pk, sec->body, sec->deleted ? 0 : sec->body_len);
 }
 
 /*  Reads version, node, deleted and body from four consecutive fields.     */
@@ -308,16 +198,16 @@ s_get_head (s_in_t *in, uint8_t *kind, char *id, char *office)
 int
 lnt_codec_record_encode (const lnt_record_t *record, lnt_buf_t *out)
 {
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     msgpack_pack_array (&pk, 5);
     msgpack_pack_uint8 (&pk, record->kind);
-    s_str (&pk, record->id);
-    s_str (&pk, record->office);
+    lnt_pack_str (&pk, record->id);
+    lnt_pack_str (&pk, record->office);
     s_pack_section (&pk, &record->sec[0]);
     s_pack_section (&pk, &record->sec[1]);
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 int
@@ -348,13 +238,13 @@ lnt_codec_record_decode (const void *data, size_t len, lnt_record_t *record,
 int
 lnt_codec_change_encode (const lnt_change_t *change, lnt_buf_t *out)
 {
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     msgpack_pack_array (&pk, 8);
     msgpack_pack_uint8 (&pk, change->kind);
-    s_str (&pk, change->id);
-    s_str (&pk, change->office);
+    lnt_pack_str (&pk, change->id);
+    lnt_pack_str (&pk, change->office);
     msgpack_pack_uint8 (&pk, change->section);
     msgpack_pack_uint64 (&pk, change->state.version);
     msgpack_pack_uint64 (&pk, change->state.node);
@@ -362,9 +252,9 @@ lnt_codec_change_encode (const lnt_change_t *change, lnt_buf_t *out)
         msgpack_pack_true (&pk);
     else
         msgpack_pack_false (&pk);
-    s_bin (&pk, change->state.body,
+    lnt_pack_bin (&pk, change->state.body,
            change->state.deleted ? 0 : change->state.body_len);
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 int
@@ -403,9 +293,9 @@ lnt_codec_change_decode (const void *data, size_t len, lnt_change_t *change,
 int
 lnt_codec_suggestion_encode (const lnt_suggestion_t *s, lnt_buf_t *out)
 {
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     msgpack_pack_array (&pk, 12);
     msgpack_pack_int64 (&pk, s->received);
     msgpack_pack_uint8 (&pk, s->channel);
@@ -415,20 +305,20 @@ lnt_codec_suggestion_encode (const lnt_suggestion_t *s, lnt_buf_t *out)
     else
         msgpack_pack_false (&pk);
     msgpack_pack_uint8 (&pk, s->privacy);
-    s_str (&pk, s->category);
-    s_str (&pk, s->subject);
-    s_str (&pk, s->text);
+    lnt_pack_str (&pk, s->category);
+    lnt_pack_str (&pk, s->subject);
+    lnt_pack_str (&pk, s->text);
     msgpack_pack_uint8 (&pk, s->status);
     msgpack_pack_array (&pk, s->history_len);
     for (int i = 0; i < s->history_len; i++) {
         msgpack_pack_array (&pk, 3);
         msgpack_pack_uint8 (&pk, s->history[i].status);
         msgpack_pack_int64 (&pk, s->history[i].at);
-        s_str (&pk, s->history[i].note);
+        lnt_pack_str (&pk, s->history[i].note);
     }
-    s_str (&pk, s->response);
+    lnt_pack_str (&pk, s->response);
     msgpack_pack_int64 (&pk, s->responded);
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 /*  Instants on the wire: 2000-01-01 .. 2100-01-01 in ms, or 0 for none.   */
@@ -498,14 +388,14 @@ lnt_codec_suggestion_decode (const void *data, size_t len,
 int
 lnt_codec_private_encode (const lnt_private_t *p, lnt_buf_t *out)
 {
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     msgpack_pack_array (&pk, 3);
-    s_str (&pk, p->reporter_name);
-    s_str (&pk, p->reporter_contact);
-    s_str (&pk, p->text);
-    return s_finish (&o);
+    lnt_pack_str (&pk, p->reporter_name);
+    lnt_pack_str (&pk, p->reporter_contact);
+    lnt_pack_str (&pk, p->text);
+    return lnt_pack_finish (&o);
 }
 
 int
@@ -528,28 +418,28 @@ lnt_codec_private_decode (const void *data, size_t len, lnt_private_t *p,
 int
 lnt_codec_rb_item_encode (const lnt_rb_item_t *r, lnt_buf_t *out)
 {
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     msgpack_pack_array (&pk, 14);
     msgpack_pack_int (&pk, r->year);
     msgpack_pack_int (&pk, r->area);
-    s_str (&pk, r->programme);
-    s_str (&pk, r->activity);
-    s_str (&pk, r->sub_activity);
-    s_str (&pk, r->indicator);
+    lnt_pack_str (&pk, r->programme);
+    lnt_pack_str (&pk, r->activity);
+    lnt_pack_str (&pk, r->sub_activity);
+    lnt_pack_str (&pk, r->indicator);
     msgpack_pack_int64 (&pk, r->target);
-    s_str (&pk, r->unit);
+    lnt_pack_str (&pk, r->unit);
     msgpack_pack_int64 (&pk, r->realisation);
     msgpack_pack_uint8 (&pk, r->status);
     if (r->due == LNT_NONE_DAY)
         msgpack_pack_nil (&pk);
     else
         msgpack_pack_int32 (&pk, r->due);
-    s_str (&pk, r->person);
-    s_str (&pk, r->evidence);
+    lnt_pack_str (&pk, r->person);
+    lnt_pack_str (&pk, r->evidence);
     msgpack_pack_int64 (&pk, r->updated);
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 int
@@ -590,18 +480,18 @@ lnt_codec_rb_item_decode (const void *data, size_t len, lnt_rb_item_t *r,
 int
 lnt_codec_lke_answer_encode (const lnt_lke_answer_t *a, lnt_buf_t *out)
 {
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     msgpack_pack_array (&pk, 7);
     msgpack_pack_int (&pk, a->year);
-    s_str (&pk, a->instrument);
-    s_str (&pk, a->item);
-    s_str (&pk, a->answer);
-    s_str (&pk, a->justification);
-    s_str (&pk, a->evidence);
+    lnt_pack_str (&pk, a->instrument);
+    lnt_pack_str (&pk, a->item);
+    lnt_pack_str (&pk, a->answer);
+    lnt_pack_str (&pk, a->justification);
+    lnt_pack_str (&pk, a->evidence);
     msgpack_pack_int64 (&pk, a->answered);
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 int
@@ -628,14 +518,14 @@ lnt_codec_lke_answer_decode (const void *data, size_t len,
 int
 lnt_codec_lke_verdict_encode (const lnt_lke_verdict_t *v, lnt_buf_t *out)
 {
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     msgpack_pack_array (&pk, 3);
-    s_str (&pk, v->answer);
-    s_str (&pk, v->note);
+    lnt_pack_str (&pk, v->answer);
+    lnt_pack_str (&pk, v->note);
     msgpack_pack_int64 (&pk, v->verified);
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 int

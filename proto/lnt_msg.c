@@ -1,45 +1,14 @@
 /*  lnt_msg.c - encoding and strict decoding of protocol messages.         */
-#include <msgpack.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lnt_codec_object.h"
+#include "lnt_pack.h"
 #include "lnt_msg.h"
 
-/*  The packer writes into an lnt_buf_t. The first failed append is kept
-    and turns every later write into a no-op, so an encoder checks once at
-    the end and never leaves a frame with a hole in it (as in lnt_codec.c). */
-typedef struct {
-    lnt_buf_t *buf; /* where the bytes go                                   */
-    size_t before;  /* its length when the encoder started                  */
-    int rc;         /* 0, or the first append's error                        */
-} s_out_t;
 
-static int
-s_write (void *data, const char *bytes, size_t len)
-{
-    s_out_t *out = data;
-    if (!out->rc)
-        out->rc = lnt_buf_append (out->buf, bytes, len);
-    return out->rc;
-}
 
-/*  0, or LNT_ENOMEM with the buffer back at its length before.            */
-static int
-s_finish (s_out_t *out)
-{
-    if (out->rc)
-        out->buf->len = out->before;
-    return out->rc ? LNT_ENOMEM : 0;
-}
 
-static void
-s_str (msgpack_packer *pk, const char *text)
-{
-    size_t len = strlen (text);
-    msgpack_pack_str (pk, len);
-    msgpack_pack_str_body (pk, text, len);
-}
 
 /*  Fields of each type after [version, type], in order.                   */
 static int
@@ -64,9 +33,9 @@ int
 lnt_msg_batch_begin (lnt_buf_t *out, uint8_t type, uint64_t seq,
                      uint64_t last, uint32_t count)
 {
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     /* A DOWN ends with the version of the hub's change at last, after the
        changes: lnt_msg_batch_end writes it.                              */
     msgpack_pack_array (&pk, type == LNT_MSG_DOWN ? 7 : 6);
@@ -76,7 +45,7 @@ lnt_msg_batch_begin (lnt_buf_t *out, uint8_t type, uint64_t seq,
     msgpack_pack_uint64 (&pk, last);
     msgpack_pack_uint32 (&pk, count);
     msgpack_pack_array (&pk, count);
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 int
@@ -84,11 +53,11 @@ lnt_msg_batch_end (lnt_buf_t *out, uint8_t type, uint64_t last_version)
 {
     if (type != LNT_MSG_DOWN)
         return 0;
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     msgpack_pack_uint64 (&pk, last_version);
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 int
@@ -99,9 +68,9 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
         || m->type == LNT_MSG_RESTORE
         || (m->type == LNT_MSG_QUERY && m->arg_count > LNT_QUERY_ARGS_MAX))
         return LNT_EINVAL;
-    s_out_t o = {out, out->len, 0};
+    lnt_pack_out_t o;
     msgpack_packer pk;
-    msgpack_packer_init (&pk, &o, s_write);
+    lnt_pack_init (&pk, &o, out);
     /* Fields this version writes: the required ones and those a later
        version added at the end (optional for a decoder).                */
     int extra = m->type == LNT_MSG_HELLO || m->type == LNT_MSG_WELCOME ? 2 : 0;
@@ -110,7 +79,7 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
     msgpack_pack_uint8 (&pk, m->type);
     switch (m->type) {
         case LNT_MSG_HELLO:
-            s_str (&pk, m->office);
+            lnt_pack_str (&pk, m->office);
             msgpack_pack_uint64 (&pk, m->incarnation);
             msgpack_pack_uint64 (&pk, m->log_head);
             msgpack_pack_uint64 (&pk, m->acked);
@@ -124,13 +93,13 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
             msgpack_pack_uint64 (&pk, m->seq);
             break;
         case LNT_MSG_QUERY:
-            s_str (&pk, m->text);
+            lnt_pack_str (&pk, m->text);
             msgpack_pack_uint8 (&pk, m->format);
             msgpack_pack_array (&pk, m->arg_count);
             for (int i = 0; i < m->arg_count; i++) {
                 msgpack_pack_array (&pk, 2);
-                s_str (&pk, m->args[i].key);
-                s_str (&pk, m->args[i].value);
+                lnt_pack_str (&pk, m->args[i].key);
+                lnt_pack_str (&pk, m->args[i].value);
             }
             break;
         case LNT_MSG_WELCOME:
@@ -144,7 +113,7 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
         case LNT_MSG_REFUSE:
             msgpack_pack_uint16 (&pk, m->code);
             msgpack_pack_uint64 (&pk, m->seq);
-            s_str (&pk, m->text);
+            lnt_pack_str (&pk, m->text);
             break;
         case LNT_MSG_ANSWER:
             msgpack_pack_uint16 (&pk, m->code);
@@ -152,90 +121,12 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
             msgpack_pack_str_body (&pk, m->body, m->body_len);
             break;
     }
-    return s_finish (&o);
+    return lnt_pack_finish (&o);
 }
 
 /*  ---- decoding ---------------------------------------------------------- */
 
-/*  Big-endian unsigned of n bytes at p.                                    */
-static uint64_t
-s_be (const unsigned char *p, size_t n)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v << 8 | p[i];
-    return v;
-}
 
-/*  Checks the framing of the one msgpack object in data before msgpack-c
-    sees it. msgpack-c allocates an array's or map's slots from the count
-    in its header before reading any element: a 5-byte frame claiming 2^28
-    elements makes it ask for 6 GB. Every element takes at least one byte,
-    so the frame is refused when more objects are owed than bytes are
-    left, or a string, bin or ext runs past the end. True when sane. The
-    same walk as s_framing_sane in lnt_codec.c (which is static there).   */
-static bool
-s_frame_sane (const unsigned char *p, size_t len)
-{
-    size_t pos = 0, owed = 1;
-    while (owed > 0) {
-        if (pos >= len)
-            return false;
-        unsigned b = p[pos++];
-        owed--;
-        uint64_t items = 0; /* objects that follow (a map: keys and values) */
-        uint64_t skip = 0;  /* payload bytes after the header               */
-        size_t head = 0;    /* length bytes after the type byte             */
-        bool map = false;   /* items counts pairs                           */
-        bool ext = false;   /* a type byte follows the length               */
-        bool count = false; /* head holds an item count, not a length       */
-        if (b <= 0x7f || b >= 0xe0 || (b >= 0xc0 && b <= 0xc3))
-            ; /* fixint, nil, (never used: msgpack-c refuses it), bool     */
-        else if (b <= 0x8f)
-            items = 2u * (b & 0x0fu);
-        else if (b <= 0x9f)
-            items = b & 0x0fu;
-        else if (b <= 0xbf)
-            skip = b & 0x1fu;
-        else if (b <= 0xc6) /* bin 8, 16, 32                               */
-            head = (size_t) 1 << (b - 0xc4);
-        else if (b <= 0xc9) { /* ext 8, 16, 32                             */
-            head = (size_t) 1 << (b - 0xc7);
-            ext = true;
-        }
-        else if (b <= 0xcb) /* float 32, 64                                */
-            skip = b == 0xca ? 4 : 8;
-        else if (b <= 0xd3) /* uint and int 8 to 64                        */
-            skip = 1u << ((b - 0xcc) & 3);
-        else if (b <= 0xd8) /* fixext 1 to 16 and its type byte            */
-            skip = 1 + (1u << (b - 0xd4));
-        else if (b <= 0xdb) /* str 8, 16, 32                               */
-            head = (size_t) 1 << (b - 0xd9);
-        else {              /* array 16, 32; map 16, 32                    */
-            head = b == 0xdc || b == 0xde ? 2 : 4;
-            map = b >= 0xde;
-            count = true;
-        }
-        if (head) {
-            if (head > len - pos)
-                return false;
-            uint64_t n = s_be (p + pos, head);
-            pos += head;
-            if (count)
-                items = map ? 2 * n : n;
-            else
-                skip = n + ext;
-        }
-        if (skip > len - pos)
-            return false;
-        pos += (size_t) skip;
-        size_t left = len - pos;
-        if (owed > left || items > left - owed)
-            return false;
-        owed += (size_t) items;
-    }
-    return true;
-}
 
 typedef struct {
     const msgpack_object *f; /* the message's fields                       */
@@ -425,7 +316,7 @@ lnt_msg_decode (const void *data, size_t len, lnt_msg_t *m, lnt_why_t *why)
     msgpack_unpacked_init (un);
     m->impl = un;
     size_t off = 0;
-    if (!data || !len || !s_frame_sane (data, len)
+    if (!data || !len || !lnt_pack_sane (data, len)
         || msgpack_unpack_next (un, data, len, &off) != MSGPACK_UNPACK_SUCCESS)
         return lnt_why (why, LNT_EINVAL, "frame of %zu bytes is not msgpack",
                         len);
