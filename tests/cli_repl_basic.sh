@@ -75,4 +75,8 @@ expect_py "no dead letters" 'assert d == [], d'
 hub_query conflicts
 expect_py "no conflicts" 'assert d == [], d'
 
+# After every integration test the hub's rollups equal a recomputation
+# from its records (lontar-hub verify finds no difference).
+expect_exit 0 "$HUB" verify --data "$HUB_DIR"
+
 repl_finish

@@ -4,7 +4,8 @@
 # gap, changes the hub must refuse, a multipart message, an oversized
 # frame and a flood, while a real agent writes and replicates. Each is
 # refused with the right code (or dropped, where the protocol says so),
-# the hub's log names it, and the agent's records still all arrive.
+# the hub's log names it, and the agent's records still all arrive. Last,
+# a HELLO with a clock at the end of the range (a documented gap).
 # Run by CTest as `bash tests/repl_badinput.sh BINDIR PROBE` (its own
 # add_test in tests/CMakeLists.txt: it needs the probe's path).
 . "$(dirname "$0")/lib_repl.sh" "$@"
@@ -129,5 +130,36 @@ expect_logged 'office=3501 first=5 expected=1 code=4 - BATCH refused: gap' "the 
 expect_logged 'office=3501 claimed=3502 - HELLO for another office' "the HELLO for another office"
 printf '     hub log: %s lines, %s of them warnings\n' "$(wc -l <"$(hub_log)")" \
     "$(grep -c '^W:' "$(hub_log)")"
+
+section "a HELLO whose clock is at the end of the range"
+# Last, as it spoils the hub's clock for good. An assessor's verdict is
+# made before and after it; the later one must reach the office.
+s_verdict () {
+    ag 3503 lke list --format json 2>/dev/null | "$PY" -S -E -c '
+import json, sys
+sys.exit(0 if [r["verified_answer"] for r in json.load(sys.stdin) if r["item"] == "A1.3"] == [sys.argv[1]] else 1)' "$1"
+}
+expect_exit 0 ag 3503 lke answer --year 2026 --item A1.3 --answer B
+wait_synced 20 3503
+expect_exit 0 "$HUB" lke verify 3503 2026 A1.3 C --data "$HUB_DIR"
+if wait_until 20 s_verdict C; then pass "verdict C reached 3503"; else fail "verdict C did not reach 3503"; fi
+probe hello:3502:1234:0:ffffffffffffffff
+expect_reply hello:3502:1234:0:ffffffffffffffff '^< (WELCOME|REFUSE) ' "HELLO with clock 2^64-1: answered"
+expect_exit 0 "$HUB" lke verify 3503 2026 A1.3 D --data "$HUB_DIR"
+check_later_verdict () {
+    if wait_until 5 s_verdict D; then
+        pass "a verdict made after the HELLO with the huge clock reaches the office"
+    else
+        fail "a verdict made after a HELLO with clock 2^64-1 never reaches the office" \
+            "the hub's clock wrapped: its new version orders before the old verdict" \
+            "hub meta clock: $(mdb_dump -s meta "$HUB_DIR" | grep -A1 '^ 636c6f636b$' | tail -1)"
+    fi
+}
+as_known_gap "proto/PROTOCOL.md section 15: the hub's clock moves past whatever an agent sends, without a bound" \
+    check_later_verdict
+add_suggestions 3503 2 "sesudah jam"
+declare -x EXPECT_3503=$((EXPECT_3503 + 3))
+wait_synced 20 3503
+check_union 3503
 
 repl_finish

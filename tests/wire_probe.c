@@ -14,7 +14,9 @@
       file:PATH                the bytes of a file
       garbage                  bytes that are not msgpack
       empty                    a frame of 0 bytes
-      hello:OFFICE[:INC[:HEAD]] a valid HELLO (INC in hex, default random)
+      hello:OFFICE[:INC[:HEAD[:CLOCK]]]
+                               a valid HELLO (INC and CLOCK in hex; INC
+                               random, HEAD and CLOCK 0 by default)
       hello-truncated:OFFICE   the first half of a valid HELLO
       hello-v2:OFFICE          a HELLO that says protocol version 2
       batch:FIRST[:COUNT[:OFFICE[:tomb]]]
@@ -140,10 +142,10 @@ s_send (zsock_t *sock, const void *data, size_t len)
 
 static void
 s_hello (lnt_buf_t *out, const char *office, uint64_t incarnation,
-         uint64_t head)
+         uint64_t head, uint64_t clock)
 {
     lnt_msg_t m = {.type = LNT_MSG_HELLO, .incarnation = incarnation,
-                   .log_head = head};
+                   .log_head = head, .clock = clock};
     snprintf (m.office, sizeof m.office, "%.7s", office);
     lnt_msg_encode (&m, out);
 }
@@ -236,7 +238,8 @@ s_step (zsock_t *sock, const char *step)
                                   : ((uint64_t) randof (0x7fffffff) << 32
                                      | (uint64_t) randof (0x7fffffff)) | 1;
         s_hello (&out, s_office, s_incarnation,
-                 arg[2][0] ? strtoull (arg[2], NULL, 10) : 0);
+                 arg[2][0] ? strtoull (arg[2], NULL, 10) : 0,
+                 arg[3][0] ? strtoull (arg[3], NULL, 16) : 0);
         size_t len = out.len;
         if (strcmp (name, "hello-truncated") == 0)
             len /= 2;
