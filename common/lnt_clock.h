@@ -13,6 +13,10 @@
 
 #include <stdint.h>
 
+/*  How far ahead of the wall clock a version seen from another node may be
+    for the clock to follow it: a day.                                     */
+#define LNT_CLOCK_HORIZON_MS (24 * 3600 * 1000LL)
+
 /*  A time source: milliseconds since the epoch.                           */
 typedef int64_t (lnt_clock_source_fn) (void *arg);
 

@@ -3,6 +3,7 @@
 
 #include "lnt_node.h"
 #include "lnt_replica.h"
+#include "lnt_time.h"
 
 size_t
 lnt_replica_conflict_key (uint8_t kind, const char *id, uint8_t section,
@@ -116,8 +117,15 @@ lnt_replica_apply_rolled (lnt_txn_t *txn, const lnt_change_t *change,
 int
 lnt_replica_observe (lnt_txn_t *txn, uint64_t version)
 {
+    /* A version more than a day ahead of this node's wall clock comes
+       from a PC whose clock is wrong (or from a peer up to no good):
+       following it would drag this node's versions along, up to the
+       point where they overflow and lose every merge. Such versions are
+       merged as they are, but the clock does not follow them.          */
+    uint64_t horizon = (uint64_t) (lnt_time_now_ms () + LNT_CLOCK_HORIZON_MS)
+                       << 16;
     uint64_t clock = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
-    if (version <= clock)
+    if (version <= clock || version > horizon)
         return 0;
     return lnt_txn_put_u64 (txn, LNT_DB_META, "clock", version);
 }

@@ -1013,8 +1013,9 @@ s_test_apply (void)
                               hub_id, 3, lower[i], hv[3], &hello), 0);
         CHECK (s_clock (hub) == clock0 + 1000);
     }
-    //  A clock ahead of the hub's wall clock: its next version orders after
-    uint64_t ahead = (uint64_t) (lnt_time_now_ms () + 86400000LL) << 16 | 5;
+    //  A clock ahead of the hub's wall clock (within the day the clock
+    //  follows): its next version orders after
+    uint64_t ahead = (uint64_t) (lnt_time_now_ms () + 82800000LL) << 16 | 5;
     CHECK_INT (s_hello_v (hub, "3512", other_inc, OTHER_CHANGES, 4, hub_id, 3,
                           ahead, hv[3], &hello), 0);
     CHECK (s_clock (hub) == ahead);
