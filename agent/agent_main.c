@@ -109,8 +109,24 @@ agent_open (const agent_common_t *common, int flags, lnt_node_t **node)
     lnt_why_t why = {""};
     const char *dir = lnt_cli_data_dir (common->data, LNT_ROLE_AGENT);
     int rc = lnt_node_open (dir, flags, node, &why);
-    if (!rc && !(flags & LNT_STORE_READONLY))
-        agent_written_dir = dir;
+    if (!rc && !(flags & LNT_STORE_READONLY)
+        && lnt_node_role (*node) == LNT_ROLE_AGENT) {
+        lnt_txn_t *txn = NULL;
+        bool restoring = lnt_store_read (lnt_node_store (*node), &txn) == 0
+                         && lnt_node_restoring (txn);
+        lnt_txn_end (&txn);
+        if (restoring) {
+            lnt_node_destroy (node);
+            rc = lnt_why (&why, LNT_EUNAVAIL, "the store in %s was restored "
+                          "from a backup (or copied): its records must come "
+                          "back from the hub before staff write again, or "
+                          "new numbers would repeat old ones. Start "
+                          "'lontar-agent run' with the hub reachable; "
+                          "'lontar-agent status' shows when it is done", dir);
+        }
+        else
+            agent_written_dir = dir;
+    }
     if (!rc && lnt_node_role (*node) != LNT_ROLE_AGENT) {
         lnt_node_destroy (node);
         /* No office store there: unavailable (69), as for a folder

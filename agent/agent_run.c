@@ -204,6 +204,7 @@ agent_status (int argc, char **argv)
     lnt_out_column (out, "acked", "Acknowledged up to");
     lnt_out_column (out, "log_head", "Log head");
     lnt_out_column (out, "down_applied", "Hub changes applied up to");
+    lnt_out_column (out, "restoring", "Waiting for records from the hub");
     lnt_out_row (out);
     lnt_out_str (out, lnt_node_code (node));
     bool daemon = s_number (lines, "daemon") != 0;
@@ -238,6 +239,14 @@ agent_status (int argc, char **argv)
     lnt_out_int (out, s_number (lines, "acked"));
     lnt_out_int (out, s_number (lines, "log_head"));
     lnt_out_int (out, s_number (lines, "down_applied"));
+    lnt_txn_t *rtxn = NULL;
+    bool restoring = lnt_store_read (lnt_node_store (node), &rtxn) == 0
+                     && lnt_node_restoring (rtxn);
+    lnt_txn_end (&rtxn);
+    if (json)
+        lnt_out_bool (out, restoring);
+    else
+        lnt_out_str (out, restoring ? "yes: staff writes wait" : "no");
     lnt_out_print_one (out, stdout);
     lnt_out_destroy (&out);
     if (live)

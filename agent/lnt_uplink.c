@@ -216,6 +216,9 @@ s_down_fn (lnt_txn_t *txn, void *arg)
             max_version = c.state.version;
     }
     int rc = lnt_replica_observe (txn, max_version);
+    /* An empty RESTORE ends the restore: staff may write again.         */
+    if (!rc && m->type == LNT_MSG_RESTORE && m->count == 0)
+        rc = lnt_node_set_restoring (txn, false);
     if (!rc && m->type == LNT_MSG_DOWN) {
         if ((rc = lnt_txn_put_u64 (txn, LNT_DB_META, "down_applied", m->last))
             || (rc = lnt_txn_put_u64 (txn, LNT_DB_META, "down_version",
@@ -278,6 +281,8 @@ s_reincarnate_fn (lnt_txn_t *txn, void *arg)
     int rc = lnt_node_reincarnate (r->node, txn, true, &r->id);
     if (!rc)
         rc = lnt_txn_put_u64 (txn, LNT_DB_META, "acked", 0);
+    if (!rc) /* staff wait until the records are back                  */
+        rc = lnt_node_set_restoring (txn, true);
     return rc;
 }
 
@@ -307,6 +312,13 @@ s_log_matches (s_agent_t *a, uint64_t seq, uint64_t version)
         lnt_txn_end (&txn);
     }
     return same;
+}
+
+static int
+s_restored_fn (lnt_txn_t *txn, void *arg)
+{
+    (void) arg;
+    return lnt_node_restoring (txn) ? lnt_node_set_restoring (txn, false) : 0;
 }
 
 static void
@@ -340,6 +352,10 @@ s_on_welcome (s_agent_t *a, const lnt_msg_t *m)
     a->acked = m->seq;
     a->sent = m->seq;
     a->inflight = 0;
+    /* The hub follows this store as it is and sends nothing back: a
+       store marked as restoring (a copy that was not behind) is done.   */
+    if (!m->restore)
+        lnt_store_write (lnt_node_store (a->node), s_restored_fn, NULL);
     a->window = m->window;
     /* The hub says where its down stream starts for us: after what we
        applied, or from 1 when its log no longer holds it.               */

@@ -18,6 +18,7 @@ struct lnt_node_t {
     char code[LNT_OFFICE_MAX + 1]; /* office or province code              */
     uint64_t id;              /* node id (incarnation)                     */
     lnt_ref_t *ref;           /* reference data from the store             */
+    uint64_t ref_version;     /* the store's "ref_version" it was loaded at */
     lnt_clock_source_fn *clock_source; /* wall clock override, or NULL   */
     void *clock_arg;          /* its argument                              */
 };
@@ -29,6 +30,27 @@ typedef struct {
     char *texts[32];      /* reference texts, in lnt_ref_parts order        */
     size_t lens[32];      /* their lengths                                  */
 } s_init_t;
+
+/*  Records which file the store is, so that a copy can tell it is one.    */
+static int
+s_mark_file (lnt_txn_t *txn, void *arg)
+{
+    (void) arg;
+    return lnt_txn_put_u64 (txn, LNT_DB_META, "file",
+                            lnt_store_file_id (lnt_txn_store (txn)));
+}
+
+/*  A copy of an office's store (restored from a backup, or moved to a new
+    PC) may be behind the hub: its records must come back first, or its
+    next numbers would be taken again (DESIGN section 5). So it is marked
+    as restoring until its daemon has them back.                          */
+static int
+s_mark_copy (lnt_txn_t *txn, void *arg)
+{
+    (void) arg;
+    int rc = s_mark_file (txn, NULL);
+    return rc ? rc : lnt_txn_put_u64 (txn, LNT_DB_META, "restoring", 1);
+}
 
 static int
 s_init_write (lnt_txn_t *txn, void *arg)
@@ -124,6 +146,8 @@ lnt_node_init (const char *dir, lnt_role_t role, const char *code,
     }
     if (!rc)
         rc = lnt_store_write (store, s_init_write, &init);
+    if (!rc)
+        rc = lnt_store_write (store, s_mark_file, NULL);
     lnt_store_destroy (&store);
     lnt_ref_destroy (&ref);
     for (size_t i = 0; i < lnt_ref_part_count; i++)
@@ -132,7 +156,8 @@ lnt_node_init (const char *dir, lnt_role_t role, const char *code,
 }
 
 int
-lnt_node_load_ref (lnt_node_t *self, lnt_txn_t *txn, lnt_why_t *why)
+lnt_node_read_ref (lnt_txn_t *txn, lnt_ref_t *ref, const char *skip,
+                   lnt_why_t *why)
 {
     lnt_cursor_t *cur;
     const void *k, *v;
@@ -144,13 +169,62 @@ lnt_node_load_ref (lnt_node_t *self, lnt_txn_t *txn, lnt_why_t *why)
          rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
         char name[128];
         snprintf (name, sizeof name, "%.*s", (int) kl, (const char *) k);
-        rc = lnt_ref_load (self->ref, name, v, vl, why);
+        if (skip && strcmp (name, skip) == 0)
+            continue;
+        rc = lnt_ref_load (ref, name, v, vl, why);
         if (rc)
             break;
     }
     lnt_cursor_close (&cur);
-    if (rc == LNT_ENOTFOUND)
-        rc = lnt_ref_complete (self->ref, why) ? 0 : LNT_EINVAL;
+    return rc == LNT_ENOTFOUND ? 0 : rc;
+}
+
+int
+lnt_node_load_ref (lnt_node_t *self, lnt_txn_t *txn, lnt_why_t *why)
+{
+    /* Into a fresh set, which replaces the node's only when the whole
+       of it loaded: a refused part leaves the node as it was.          */
+    lnt_ref_t *ref = lnt_ref_new ();
+    if (!ref)
+        return LNT_ENOMEM;
+    int rc = lnt_node_read_ref (txn, ref, NULL, why);
+    if (!rc && !lnt_ref_complete (ref, why))
+        rc = LNT_EINVAL;
+    if (rc) {
+        lnt_ref_destroy (&ref);
+        return rc;
+    }
+    lnt_ref_destroy (&self->ref);
+    self->ref = ref;
+    self->ref_version = lnt_txn_get_u64 (txn, LNT_DB_META, "ref_version", 0);
+    return 0;
+}
+
+int
+lnt_node_refresh_ref (lnt_node_t *self, lnt_txn_t *txn, bool *reloaded,
+                      lnt_why_t *why)
+{
+    if (reloaded)
+        *reloaded = false;
+    uint64_t version = lnt_txn_get_u64 (txn, LNT_DB_META, "ref_version", 0);
+    if (version == self->ref_version)
+        return 0;
+    int rc = lnt_node_load_ref (self, txn, why);
+    if (!rc && reloaded)
+        *reloaded = true;
+    /* A version that does not load is not tried again (nor reported
+       again) until the store's reference data changes once more.       */
+    self->ref_version = version;
+    return rc;
+}
+
+int
+lnt_node_ref_changed (lnt_txn_t *txn, uint64_t *version)
+{
+    uint64_t next = lnt_txn_get_u64 (txn, LNT_DB_META, "ref_version", 0) + 1;
+    int rc = lnt_txn_put_u64 (txn, LNT_DB_META, "ref_version", next);
+    if (!rc && version)
+        *version = next;
     return rc;
 }
 
@@ -159,10 +233,8 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
 {
     lnt_node_t *self = calloc (1, sizeof *self);
     lnt_txn_t *txn = NULL;
-    if (!self || !(self->ref = lnt_ref_new ())) {
-        free (self);
+    if (!self)
         return LNT_ENOMEM;
-    }
     int rc = lnt_store_open (dir, flags & LNT_STORE_READONLY, 0, &self->store);
     if (rc == LNT_ENOTFOUND || rc == LNT_EUNAVAIL) {
         lnt_why (why, LNT_EUNAVAIL, "no lontar store in %s (or no access to "
@@ -192,7 +264,17 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
     self->id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", 0);
     if ((rc = lnt_node_load_ref (self, txn, why)))
         goto fail;
+    uint64_t file = lnt_txn_get_u64 (txn, LNT_DB_META, "file", 0);
+    /* Only a store the hub has seen can be behind the hub.              */
+    bool replicated = lnt_txn_get_u64 (txn, LNT_DB_META, "acked", 0)
+                      || lnt_txn_get_u64 (txn, LNT_DB_META, "hub_incarnation", 0);
     lnt_txn_end (&txn);
+    if (!(flags & LNT_STORE_READONLY) && self->role == LNT_ROLE_AGENT
+        && file != lnt_store_file_id (self->store)
+        && (rc = lnt_store_write (self->store, replicated ? s_mark_copy
+                                                          : s_mark_file,
+                                  NULL)))
+        goto fail;
     *node = self;
     return 0;
 fail:
@@ -430,4 +512,16 @@ lnt_node_reincarnate (lnt_node_t *self, lnt_txn_t *txn, bool relog,
     lnt_cursor_close (&cur);
     lnt_buf_free (&buf);
     return rc == LNT_ENOTFOUND ? 0 : rc;
+}
+
+bool
+lnt_node_restoring (lnt_txn_t *txn)
+{
+    return lnt_txn_get_u64 (txn, LNT_DB_META, "restoring", 0) != 0;
+}
+
+int
+lnt_node_set_restoring (lnt_txn_t *txn, bool on)
+{
+    return lnt_txn_put_u64 (txn, LNT_DB_META, "restoring", on);
 }

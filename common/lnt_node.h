@@ -56,8 +56,31 @@ const lnt_ref_t *lnt_node_ref (const lnt_node_t *self);
 lnt_store_t *lnt_node_store (lnt_node_t *self);
 
 /*  Loads again every reference part the store holds (after the hub sent
-    new ones down). 0, or LNT_EINVAL with why.                            */
+    new ones down) into a fresh set that replaces the node's only when it
+    loaded whole and lnt_ref_complete holds; pointers from lnt_node_ref
+    are then stale. Notes the store's "ref_version" (meta) it loaded at.
+    0, or LNT_EINVAL with why (the node keeps what it had), LNT_ENOMEM.   */
 int lnt_node_load_ref (lnt_node_t *self, lnt_txn_t *txn, lnt_why_t *why);
+
+/*  Loads every reference part the store holds in txn into ref, in the
+    store's key order, leaving out the part named skip (may be NULL).
+    Does not check lnt_ref_complete. 0, or LNT_EINVAL with why, or a
+    store error; ref may hold some of the parts then.                    */
+int lnt_node_read_ref (lnt_txn_t *txn, lnt_ref_t *ref, const char *skip,
+                       lnt_why_t *why);
+
+/*  Reloads (lnt_node_load_ref) when the store's "ref_version" differs
+    from the one the node loaded at: another process changed reference
+    parts. *reloaded (may be NULL) says whether it did. 0 or as
+    lnt_node_load_ref; after a failure the node keeps its data and does
+    not try that version again.                                           */
+int lnt_node_refresh_ref (lnt_node_t *self, lnt_txn_t *txn, bool *reloaded,
+                          lnt_why_t *why);
+
+/*  Moves the store's "ref_version" on, in txn (a write transaction that
+    changes LNT_DB_REF), so that every process holding the node reloads.
+    *version (may be NULL) is the new value. 0 or a store error.          */
+int lnt_node_ref_changed (lnt_txn_t *txn, uint64_t *version);
 
 /*  Replaces the wall clock, for tests of a clock that jumps.              */
 void lnt_node_set_clock_source (lnt_node_t *self, lnt_clock_source_fn *fn,
@@ -94,6 +117,13 @@ int lnt_node_reincarnate (lnt_node_t *self, lnt_txn_t *txn, bool relog,
 
 /*  Sets the node id this object writes with (after a reincarnation).    */
 void lnt_node_set_id (lnt_node_t *self, uint64_t id);
+
+/*  True while an office's store that was restored (or copied) waits for
+    its records to come back from the hub; staff must not write then.    */
+bool lnt_node_restoring (lnt_txn_t *txn);
+
+/*  Marks the store as restoring (on) or done (off). 0 or a store error.   */
+int lnt_node_set_restoring (lnt_txn_t *txn, bool on);
 
 /*  The sequence number of the last change in the log (0: none).          */
 uint64_t lnt_node_log_head (lnt_txn_t *txn);

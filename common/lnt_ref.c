@@ -43,6 +43,13 @@ typedef struct {
     int offset;    /* minutes east of UTC                                   */
 } s_province_t;
 
+typedef struct {
+    int year;            /* the year assigned                               */
+    char office[8];      /* an office code, or "*" for every office         */
+    char instrument[64]; /* the instrument's id                             */
+    size_t line;         /* its line in the part, for messages              */
+} s_assign_t;
+
 struct lnt_ref_t {
     s_province_t *provinces;        /* province time zones                */
     int offset_by_code[100];        /* offset of province NN; INT_MIN none */
@@ -61,6 +68,8 @@ struct lnt_ref_t {
     bool have_holidays;             /* holidays loaded                      */
     lnt_ref_instrument_t instruments[LNT_REF_MAX_INSTRUMENTS]; /* loaded  */
     size_t instrument_count;        /* how many                             */
+    s_assign_t *assigns;            /* instrument-years, in file order      */
+    size_t assign_count;            /* how many                             */
 };
 
 static int
@@ -97,6 +106,7 @@ lnt_ref_destroy (lnt_ref_t **self_p)
     free (self->answers);
     free (self->bands);
     free (self->slas);
+    free (self->assigns);
     lnt_calendar_destroy (&self->calendar);
     for (size_t i = 0; i < self->instrument_count; i++)
         free (self->instruments[i].nodes);
@@ -338,7 +348,8 @@ s_load_offices (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
         free (rows);
         return rc;
     }
-    qsort (rows, count, sizeof *rows, s_office_cmp);
+    if (count) /* qsort takes no NULL array, even of 0 elements   */
+        qsort (rows, count, sizeof *rows, s_office_cmp);
     free (self->offices);
     self->offices = rows;
     self->office_count = count;
@@ -561,25 +572,38 @@ s_load_instrument (lnt_ref_t *self, const char *id, s_reader_t r,
             || (rc = s_copy (node.title, sizeof node.title,
                              F (typed ? 6 : 5), r.part, LINE, "title", why)))
             break;
+        node.line = LINE;
         bool known_kind = strcmp (node.kind, "component") == 0
                           || strcmp (node.kind, "area") == 0
                           || strcmp (node.kind, "item") == 0
                           || strcmp (node.kind, "result") == 0;
-        if (!known_kind || (*F (3) && s_int (F (3), 1, 8, &node.area))
-            || lnt_decimal_parse (F (4), 4, &node.weight)) {
-            rc = lnt_why (why, LNT_EINVAL,
-                          "%s line %zu: kind must be component, area, item "
-                          "or result, area 1-8, weight a number", r.part,
-                          LINE);
+        bool is_item = strcmp (node.kind, "item") == 0;
+        /* Each field refused on its own, so the message names it.      */
+        if (!known_kind)
+            rc = lnt_why (why, LNT_EINVAL, "%s line %zu: kind \"%s\" of node "
+                          "%s must be component, area, item or result",
+                          r.part, LINE, node.kind, node.code);
+        else if (*F (3) && s_int (F (3), 1, 8, &node.area))
+            rc = lnt_why (why, LNT_EINVAL, "%s line %zu: area \"%s\" of node "
+                          "%s must be 1-8", r.part, LINE, F (3), node.code);
+        else if (lnt_decimal_parse (F (4), 4, &node.weight))
+            rc = lnt_why (why, LNT_EINVAL, "%s line %zu: weight \"%s\" of node "
+                          "%s is not a number (digits, at most 4 after the "
+                          "point)", r.part, LINE, F (4), node.code);
+        else if (is_item && node.area == 0)
+            rc = lnt_why (why, LNT_EINVAL, "%s line %zu: item %s has no area; "
+                          "an item needs an area 1-8", r.part, LINE,
+                          node.code);
+        else if (is_item && node.weight == 0)
+            rc = lnt_why (why, LNT_EINVAL, "%s line %zu: item %s has weight 0; "
+                          "an item needs a weight above 0", r.part, LINE,
+                          node.code);
+        else if (is_item && !*node.answer_type)
+            rc = lnt_why (why, LNT_EINVAL, "%s line %zu: item %s has no "
+                          "answer_type; an item needs an answer type such as "
+                          "YT, ABC, ABCD or PCT", r.part, LINE, node.code);
+        if (rc)
             break;
-        }
-        if (strcmp (node.kind, "item") == 0
-            && (node.area == 0 || node.weight == 0 || !*node.answer_type)) {
-            rc = lnt_why (why, LNT_EINVAL,
-                          "%s line %zu: item %s needs an area, a weight above "
-                          "0 and an answer type", r.part, LINE, node.code);
-            break;
-        }
         bool parent_found = !*node.parent;
         for (size_t i = 0; i < count; i++) {
             if (strcmp (nodes[i].code, node.code) == 0) {
@@ -630,6 +654,56 @@ s_load_instrument (lnt_ref_t *self, const char *id, s_reader_t r,
     return 0;
 }
 
+static int
+s_load_assigns (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
+{
+    s_assign_t *rows = NULL;
+    size_t count = 0;
+    int n, rc = 0;
+    while ((n = s_next (&r, 3, "year", why)) > 0) {
+        s_assign_t a;
+        memset (&a, 0, sizeof a);
+        a.line = LINE;
+        const char *office = F (1);
+        size_t len = strlen (office);
+        bool code = len >= 2 && len <= 4
+                    && strspn (office, "0123456789") == len;
+        if (s_int (F (0), 2000, 2100, &a.year))
+            rc = lnt_why (why, LNT_EINVAL, "reference instrument-years line "
+                          "%zu: year \"%s\" is not 2000-2100", LINE, F (0));
+        else if (!code && strcmp (office, "*") != 0)
+            rc = lnt_why (why, LNT_EINVAL, "reference instrument-years line "
+                          "%zu: office \"%s\" is not a region code of 2-4 "
+                          "digits or *", LINE, office);
+        else if (!*F (2))
+            rc = lnt_why (why, LNT_EINVAL, "reference instrument-years line "
+                          "%zu: instrument is empty", LINE);
+        if (rc
+            || (rc = s_copy (a.office, sizeof a.office, office, r.part, LINE,
+                             "office", why))
+            || (rc = s_copy (a.instrument, sizeof a.instrument, F (2),
+                             r.part, LINE, "instrument", why)))
+            break;
+        s_assign_t *grown = s_grow (rows, count, sizeof a);
+        if (!grown) {
+            rc = LNT_ENOMEM;
+            break;
+        }
+        rows = grown;
+        rows[count++] = a;
+    }
+    if (n < 0)
+        rc = n;
+    if (rc) {
+        free (rows);
+        return rc;
+    }
+    free (self->assigns);
+    self->assigns = rows;
+    self->assign_count = count;
+    return 0;
+}
+
 int
 lnt_ref_load (lnt_ref_t *self, const char *name, const char *text,
               size_t len, lnt_why_t *why)
@@ -654,10 +728,21 @@ lnt_ref_load (lnt_ref_t *self, const char *name, const char *text,
         rc = s_load_holidays (self, r, why);
     else if (strncmp (name, "instrument/", 11) == 0)
         rc = s_load_instrument (self, name + 11, r, why);
+    else if (strcmp (name, "instrument-years") == 0)
+        rc = s_load_assigns (self, r, why);
     else
         rc = lnt_why (why, LNT_EINVAL, "unknown reference part \"%s\"", name);
     s_close (&r);
     return rc;
+}
+
+static bool
+s_answer_type_known (const lnt_ref_t *self, const char *type)
+{
+    for (size_t i = 0; i < self->answer_count; i++)
+        if (strcmp (self->answers[i].type, type) == 0)
+            return true;
+    return false;
 }
 
 bool
@@ -672,9 +757,55 @@ lnt_ref_complete (const lnt_ref_t *self, lnt_why_t *why)
                         : !lnt_ref_instrument (self, LNT_REF_DEFAULT_INSTRUMENT)
                             ? "instrument/" LNT_REF_DEFAULT_INSTRUMENT
                             : NULL;
-    if (missing)
+    if (missing) {
         lnt_why (why, LNT_EINVAL, "reference data %s is missing", missing);
-    return missing == NULL;
+        return false;
+    }
+    /* The parts load one by one, in any order: whether they agree can
+       only be told once all are in.                                      */
+    for (size_t i = 0; i < self->instrument_count; i++) {
+        const lnt_ref_instrument_t *in = &self->instruments[i];
+        for (size_t j = 0; j < in->node_count; j++) {
+            const lnt_ref_node_t *node = &in->nodes[j];
+            if (!*node->answer_type || s_answer_type_known (self,
+                                                            node->answer_type))
+                continue;
+            lnt_why (why, LNT_EINVAL, "instrument/%s line %zu: answer_type "
+                     "\"%s\" of item %s is not one that answer-types "
+                     "defines", in->id, node->line, node->answer_type,
+                     node->code);
+            return false;
+        }
+    }
+    for (size_t i = 0; i < self->assign_count; i++) {
+        const s_assign_t *a = &self->assigns[i];
+        if (strcmp (a->office, "*") != 0 && !lnt_ref_office (self, a->office)) {
+            lnt_why (why, LNT_EINVAL, "reference instrument-years line %zu: "
+                     "office %s is not in the office list", a->line,
+                     a->office);
+            return false;
+        }
+        if (!lnt_ref_instrument (self, a->instrument)) {
+            lnt_why (why, LNT_EINVAL, "reference instrument-years line %zu: "
+                     "instrument %s is not loaded; load it first (lontar-hub "
+                     "instrument load)", a->line, a->instrument);
+            return false;
+        }
+    }
+    return true;
+}
+
+const char *
+lnt_ref_instrument_for (const lnt_ref_t *self, const char *office, int year)
+{
+    /* Later lines override earlier ones: the last match wins.           */
+    for (size_t i = self->assign_count; i-- > 0;) {
+        const s_assign_t *a = &self->assigns[i];
+        if (a->year == year
+            && (strcmp (a->office, "*") == 0 || strcmp (a->office, office) == 0))
+            return a->instrument;
+    }
+    return LNT_REF_DEFAULT_INSTRUMENT;
 }
 
 int
@@ -811,6 +942,21 @@ lnt_ref_answer_value (const lnt_ref_t *self, const char *type,
                         "reference data", type);
     return lnt_why (why, LNT_EINVAL, "answer \"%s\" is not allowed for "
                     "answer type %s; use %s", answer, type, allowed);
+}
+
+bool
+lnt_ref_instrument_year (const lnt_ref_t *self, size_t i, int *year,
+                         const char **office, const char **instrument)
+{
+    if (i >= self->assign_count)
+        return false;
+    if (year)
+        *year = self->assigns[i].year;
+    if (office)
+        *office = self->assigns[i].office;
+    if (instrument)
+        *instrument = self->assigns[i].instrument;
+    return true;
 }
 
 const lnt_ref_band_t *

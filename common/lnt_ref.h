@@ -38,6 +38,7 @@ typedef struct {
                            weight (item), in 1/LNT_REF_UNIT                 */
     char answer_type[8]; /* items: YT, ABC, ABCD or PCT                     */
     char title[128];    /* Indonesian title                                 */
+    size_t line;        /* its line in the part's text (0: not from text)   */
 } lnt_ref_node_t;
 
 typedef struct {
@@ -64,7 +65,11 @@ typedef struct {
 typedef struct lnt_ref_t lnt_ref_t;
 
 /*  The parts, in the order a node loads them: name in the store, file in
-    the data folder. Instruments are "instrument/ID" <- instrument-ID.csv. */
+    the data folder. Instruments are "instrument/ID" <- instrument-ID.csv.
+    One more part has no shipped file and may be absent: "instrument-years"
+    (year,office,instrument: which instrument an office-year uses; office
+    "*" means every office; a later line overrides an earlier one), which
+    the hub loads (lontar-hub reference load) and sends down.             */
 typedef struct {
     const char *name; /* key in the store's ref database                   */
     const char *file; /* file name in the data folder                       */
@@ -82,8 +87,11 @@ void lnt_ref_destroy (lnt_ref_t **self_p);
 int lnt_ref_load (lnt_ref_t *self, const char *name, const char *text,
                   size_t len, lnt_why_t *why);
 
-/*  True when every part that validation needs is loaded; otherwise false
-    and why names the missing part.                                        */
+/*  True when every part that validation needs is loaded and the parts
+    agree with each other: every instrument item's answer type is one that
+    answer-types defines, and every line of instrument-years names an
+    office of the office list (or "*") and a loaded instrument. Otherwise
+    false, and why names the missing part or the first disagreement.     */
 bool lnt_ref_complete (const lnt_ref_t *self, lnt_why_t *why);
 
 /*  Reads a whole file into a fresh NUL-terminated buffer (the caller's to
@@ -117,6 +125,19 @@ const lnt_ref_node_t *lnt_ref_item (const lnt_ref_instrument_t *instrument,
 int lnt_ref_answer_value (const lnt_ref_t *self, const char *type,
                           const char *answer, int64_t *value,
                           lnt_why_t *why);
+
+/*  The instrument an office uses for a year: the last line of
+    instrument-years for that year and that office or "*", else
+    LNT_REF_DEFAULT_INSTRUMENT. Never NULL; borrowed until the set
+    changes. (lnt_ref_complete makes sure the instrument is loaded.)     */
+const char *lnt_ref_instrument_for (const lnt_ref_t *self, const char *office,
+                                    int year);
+
+/*  Line i (from 0, in file order) of instrument-years: true and its year,
+    office ("*" for every office) and instrument, borrowed until the set
+    changes; false past the last line. Any output may be NULL.           */
+bool lnt_ref_instrument_year (const lnt_ref_t *self, size_t i, int *year,
+                              const char **office, const char **instrument);
 
 /*  The grade band of a score in hundredths (0..10000), never NULL once
     grade bands are loaded.                                                 */

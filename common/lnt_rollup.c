@@ -401,14 +401,12 @@ lnt_rollup_change (lnt_rollup_t *self, const lnt_ref_t *ref,
 //  a shorter value (from an older layout) reads as zeros past its end
 static int
 s_read (lnt_txn_t *txn, const unsigned char *key, size_t klen,
-        int64_t *values, size_t count, bool *found)
+        int64_t *values, size_t count)
 {
     memset (values, 0, count * sizeof *values);
     const void *val;
     size_t vlen;
     int rc = lnt_txn_get (txn, LNT_DB_ROLLUPS, key, klen, &val, &vlen);
-    if (found)
-        *found = rc == 0;
     if (rc == LNT_ENOTFOUND)
         return 0;
     if (rc)
@@ -428,7 +426,7 @@ lnt_rollup_flush (lnt_rollup_t *self, lnt_txn_t *txn)
         size_t count = e->klen ? s_count (e->key[0]) : 0;
         if (!count || s_all_zero (e->values, count))
             continue; /* untouched, or what was taken away came back   */
-        int rc = s_read (txn, e->key, e->klen, values, count, NULL);
+        int rc = s_read (txn, e->key, e->klen, values, count);
         if (rc)
             return rc;
         for (size_t i = 0; i < count; i++)
@@ -468,7 +466,7 @@ lnt_rollup_read (lnt_txn_t *txn, char letter, const char *office, int year,
         klen += ilen;
     }
     size_t max = s_count ((unsigned char) letter);
-    return s_read (txn, key, klen, values, count < max ? count : max, NULL);
+    return s_read (txn, key, klen, values, count < max ? count : max);
 }
 
 int64_t

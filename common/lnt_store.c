@@ -188,6 +188,17 @@ lnt_store_dir (const lnt_store_t *self)
     return self->dir;
 }
 
+uint64_t
+lnt_store_file_id (const lnt_store_t *self)
+{
+    char path[4096];
+    struct stat st;
+    snprintf (path, sizeof path, "%s/data.mdb", self->dir);
+    if (stat (path, &st) != 0)
+        return 0;
+    return (uint64_t) st.st_dev << 40 ^ (uint64_t) st.st_ino;
+}
+
 size_t
 lnt_store_map_size (const lnt_store_t *self)
 {
@@ -263,6 +274,12 @@ lnt_store_read (lnt_store_t *self, lnt_txn_t **txn)
     self->readers++;
     *txn = t;
     return 0;
+}
+
+lnt_store_t *
+lnt_txn_store (lnt_txn_t *txn)
+{
+    return txn->store;
 }
 
 void

@@ -64,6 +64,10 @@ void lnt_store_destroy (lnt_store_t **self_p);
 /*  The folder the store lives in; borrowed, as long as the store.         */
 const char *lnt_store_dir (const lnt_store_t *self);
 
+/*  Which file holds the store: its device and inode in one number. A store
+    restored from a backup, or copied, is another file.                    */
+uint64_t lnt_store_file_id (const lnt_store_t *self);
+
 /*  The current map size in bytes.                                          */
 size_t lnt_store_map_size (const lnt_store_t *self);
 
@@ -79,6 +83,9 @@ int lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg);
 /*  Begins a read transaction: a consistent snapshot. End it with
     lnt_txn_end. 0, LNT_ESTORE or LNT_ENOMEM.                               */
 int lnt_store_read (lnt_store_t *self, lnt_txn_t **txn);
+
+/*  The store a transaction belongs to.                                    */
+lnt_store_t *lnt_txn_store (lnt_txn_t *txn);
 
 /*  Ends a read transaction; sets *txn_p to NULL; safe on NULL.            */
 void lnt_txn_end (lnt_txn_t **txn_p);

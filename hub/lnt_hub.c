@@ -29,6 +29,7 @@ typedef struct {
     int restore_kind;           /* record kind being restored; 0 when done */
     char restore_after[LNT_ID_MAX + 1]; /* last id restored of that kind   */
     bool restoring;             /* a restore is owed until all is acked    */
+    bool restore_end;           /* the empty RESTORE that ends it is due   */
     uint64_t down_saved;        /* down_acked as last written to the store */
 } s_conn_t;
 
@@ -177,6 +178,7 @@ s_restore_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn)
     }
     if (conn->restore_kind > LNT_KIND_LKE_ANSWER) {
         conn->restore_kind = 0;
+        conn->restore_end = true;
         lnt_log_info ("office=%s - restore stream sent", conn->office);
     }
     bool sent = false;
@@ -246,7 +248,8 @@ s_down_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn, uint64_t head)
 static void
 s_check_restored (s_hub_t *hub, s_conn_t *conn)
 {
-    if (!conn->restoring || conn->restore_kind || conn->inflight > 0)
+    if (!conn->restoring || conn->restore_kind || conn->restore_end
+        || conn->inflight > 0)
         return;
     if (lnt_apply_restored (hub->node, conn->office, conn->incarnation) == 0) {
         conn->restoring = false;
@@ -269,6 +272,14 @@ s_pump (s_hub_t *hub)
                 /* Nothing sent and still restoring: try again later.   */
                 if (!s_restore_chunk (hub, conn, txn) && conn->restore_kind)
                     break;
+            }
+            else if (conn->restore_end) {
+                /* An empty RESTORE tells the office it has all back.    */
+                lnt_buf_reset (&hub->buf);
+                lnt_msg_batch_begin (&hub->buf, LNT_MSG_RESTORE, 0, 0, 0);
+                if (!s_stream (hub, conn))
+                    break;
+                conn->restore_end = false;
             }
             else if (!s_down_chunk (hub, conn, txn, head))
                 break;
@@ -383,12 +394,14 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
     conn->inflight = 0;
     conn->restore_kind = out.restore ? LNT_KIND_SUGGESTION : 0;
     conn->restoring = out.restore;
+    conn->restore_end = false;
     conn->down_saved = conn->down_acked;
     conn->restore_after[0] = 0;
     lnt_msg_t w = {.type = LNT_MSG_WELCOME, .verdict = out.verdict,
                    .seq = out.acked, .incarnation = lnt_node_id (hub->node),
                    .window = (uint32_t) hub->config->window,
-                   .version = out.version, .down_from = out.down_from};
+                   .version = out.version, .down_from = out.down_from,
+                   .restore = out.restore};
     s_send_msg (hub, routing, &w);
     lnt_log_info ("office=%s incarnation=%016llx acked=%llu log_head=%llu "
                   "restore=%d verdict=%s - hello", m->office,
@@ -494,6 +507,26 @@ s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
 
 /*  ---- queries, control, housekeeping ---------------------------------------- */
 
+/*  Reloads the reference data when a command (reference or instrument
+    load) changed it since the hub loaded it, so that queries and the
+    checks of incoming changes use it. The group commit checks again in
+    its own transaction (lnt_apply_batches).                              */
+static void
+s_refresh_ref (s_hub_t *hub)
+{
+    lnt_txn_t *txn = NULL;
+    lnt_why_t why = {""};
+    bool reloaded = false;
+    if (lnt_store_read (lnt_node_store (hub->node), &txn))
+        return;
+    if (lnt_node_refresh_ref (hub->node, txn, &reloaded, &why))
+        lnt_log_error ("hub error=\"%s\" - the store's reference data does "
+                       "not load; keeping the data loaded before", why.text);
+    else if (reloaded)
+        lnt_log_info ("hub - reference data reloaded");
+    lnt_txn_end (&txn);
+}
+
 static bool
 s_connected (const char *office, void *arg)
 {
@@ -570,6 +603,7 @@ s_on_control (zloop_t *loop, zsock_t *sock, void *arg)
     }
     free (word);
     zmsg_destroy (&msg);
+    s_refresh_ref (hub); /* a NUDGE: reference data may have changed too  */
     s_pump (hub); /* a NUDGE: the hub's log has grown                      */
     return 0;
 }
@@ -609,6 +643,7 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
             for (size_t i = 0; i < n; i++)
                 if (offices[i] == conn->office)
                     conn->down_saved = conn->down_acked;
+    s_refresh_ref (hub);
     s_pump (hub);
     sd_notifyf (0, "STATUS=%zu connections, %llu changes applied",
                 zhashx_size (hub->conns),

@@ -73,7 +73,8 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
     lnt_pack_init (&pk, &o, out);
     /* Fields this version writes: the required ones and those a later
        version added at the end (optional for a decoder).                */
-    int extra = m->type == LNT_MSG_HELLO || m->type == LNT_MSG_WELCOME ? 2 : 0;
+    int extra = m->type == LNT_MSG_HELLO ? 2 : m->type == LNT_MSG_WELCOME ? 3
+                                                                          : 0;
     msgpack_pack_array (&pk, 2 + (size_t) fields + (size_t) extra);
     msgpack_pack_uint8 (&pk, LNT_PROTO_VERSION);
     msgpack_pack_uint8 (&pk, m->type);
@@ -109,6 +110,7 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
             msgpack_pack_uint32 (&pk, m->window);
             msgpack_pack_uint64 (&pk, m->version);
             msgpack_pack_uint64 (&pk, m->down_from);
+            msgpack_pack_uint64 (&pk, m->restore);
             break;
         case LNT_MSG_REFUSE:
             msgpack_pack_uint16 (&pk, m->code);
@@ -281,7 +283,9 @@ s_decode_fields (s_in_t *in, lnt_msg_t *m)
                 return s_bad (in, 5, "(window) must be above 0");
             if ((rc = s_opt_u64 (in, 6, &m->version)))
                 return rc;
-            return s_opt_u64 (in, 7, &m->down_from);
+            if ((rc = s_opt_u64 (in, 7, &m->down_from)))
+                return rc;
+            return s_opt_u64 (in, 8, &m->restore);
         case LNT_MSG_REFUSE:
             if ((rc = s_u64 (in, 2, UINT16_MAX, &v)))
                 return rc;

@@ -76,6 +76,9 @@ typedef struct {
                                         agent checks its log still has it) */
     uint64_t down_from;              /* WELCOME: the first hub sequence the
                                         down stream sends (0: not said)    */
+    uint64_t restore;                /* WELCOME: 1 when the office's records
+                                        follow in RESTORE messages, ended by
+                                        an empty RESTORE                   */
     uint64_t last_version;           /* DOWN: version of the hub's change at
                                         last                               */
     uint64_t seq;                    /* BATCH, DOWN: first sequence; ACK:

@@ -457,8 +457,8 @@ s_test_refused (lnt_ref_t *ref)
     //  What lnt_ref would not load, built by hand: an item outside the
     //  areas, an item without weight
     lnt_ref_node_t nodes[2] = {
-        {"A1", "", "area", 1, 10000, "", "a"},
-        {"A1.1", "A1", "item", 9, 10000, "YT", "x"},
+        {"A1", "", "area", 1, 10000, "", "a", 0},
+        {"A1.1", "A1", "item", 9, 10000, "YT", "x", 0},
     };
     lnt_ref_instrument_t hand = {"hand", nodes, 2};
     s_refused (&hand, "area 9");
