@@ -403,9 +403,12 @@ lnt_office_lke_answer_txn (lnt_node_t *node, lnt_txn_t *txn,
                            lnt_lke_answer_t *a, lnt_why_t *why)
 {
     const char *office = lnt_node_code (node);
+    /* The instrument the hub assigned to this office-year (reference
+       part instrument-years), the 2020 'pemenuhan' one until it does.   */
     if (!a->instrument[0])
         snprintf (a->instrument, sizeof a->instrument, "%s",
-                  LNT_REF_DEFAULT_INSTRUMENT);
+                  lnt_ref_instrument_for (lnt_node_ref (node), office,
+                                          a->year));
     snprintf (a->office, sizeof a->office, "%s", office);
     if (strlen (a->item) > LNT_ITEM_MAX)
         return lnt_why (why, LNT_EINVAL, "LKE item \"%.20s...\" is not an "

@@ -68,7 +68,9 @@ int lnt_office_rb_get (lnt_txn_t *txn, const char *id, lnt_rb_item_t *r,
 
 /*  Records (or replaces) the office's answer to an LKE item. The caller
     fills year, item, answer, justification and evidence, and instrument
-    ("" for the default). id, office and answered are set here.            */
+    ("" for the one lnt_ref_instrument_for gives: the hub's assignment of
+    the office-year, else the default). id, office and answered are set
+    here.                                                                  */
 int lnt_office_lke_answer (lnt_node_t *node, lnt_lke_answer_t *a,
                            lnt_why_t *why);
 int lnt_office_lke_answer_txn (lnt_node_t *node, lnt_txn_t *txn,

@@ -32,6 +32,12 @@ static const char *s_usage =
     "  backup FILE                 a hot, compacted copy of the store\n"
     "  verify                      recompute the rollups from the records\n"
     "                              and report any difference\n"
+    "  instrument load FILE [--id ID]\n"
+    "                              store an LKE instrument; it goes down to\n"
+    "                              every office\n"
+    "  reference load NAME FILE    store a part of the reference data (sla,\n"
+    "                              holidays, offices, instrument-years, ...)\n"
+    "  reference list              the parts the store holds\n"
     "\n"
     "Provincial staff (queries, over --hub ENDPOINT, default " HUB_QUERY "):\n"
     "  rollup [--year Y] [--office CODE]\n"
@@ -41,6 +47,15 @@ static const char *s_usage =
     "                              acknowledged, backlog, conflicts, dead letters\n"
     "  conflicts [--office CODE]   versions that lost to another writer\n"
     "  dead-letters [--office CODE] changes the hub refused, with the reason\n"
+    "  suggestions [--office CODE] [--status S] [--class CL] [--overdue]\n"
+    "              [--open] [--from DATE] [--to DATE] [--year Y]\n"
+    "                              the offices' suggestions (never the text of\n"
+    "                              a confidential one, never the reporter)\n"
+    "  rb [--office CODE] [--year Y] [--area A] [--status S] [--overdue]\n"
+    "                              the offices' action-plan items\n"
+    "  lke [--office CODE] [--year Y] [--item CODE] [--verified|--unverified]\n"
+    "                              the offices' LKE answers and the verified\n"
+    "                              answers\n"
     "  lke verify OFFICE YEAR ITEM ANSWER [--note T]\n"
     "                              an assessor's verified LKE answer\n"
     "\n"
@@ -330,6 +345,165 @@ s_query (int argc, char **argv)
     return s_ask (&common, argv[0], args);
 }
 
+/*  Is text an office code as the command line can tell: 2 to 7 digits.
+    Which offices the province has is the hub's to say.                   */
+static bool
+s_office_code (const char *text)
+{
+    size_t n = strlen (text);
+    return n >= 2 && n <= LNT_OFFICE_MAX && strspn (text, "0123456789") == n;
+}
+
+/*  The record listings: suggestions, rb and lke (but lke verify), with
+    their filters, checked here and again by the hub.                    */
+static int
+s_records (int argc, char **argv)
+{
+    static const char *usage =
+        "Usage: lontar-hub suggestions [--office CODE] [--status S] [--class CL]\n"
+        "                  [--overdue] [--open] [--from DATE] [--to DATE]\n"
+        "                  [--year Y] [--hub ENDPOINT] [--format table|csv|json]\n"
+        "       lontar-hub rb [--office CODE] [--year Y] [--area A] [--status S]\n"
+        "                  [--overdue] [--hub ENDPOINT] [--format table|csv|json]\n"
+        "       lontar-hub lke [--office CODE] [--year Y] [--item CODE]\n"
+        "                  [--verified|--unverified] [--hub ENDPOINT]\n"
+        "                  [--format table|csv|json]\n"
+        "\n"
+        "The records of the province's offices as the hub holds them, in the\n"
+        "columns of the offices' own list commands: csv and json carry every\n"
+        "field (id, office, year, status, ...), the table what fits a screen.\n"
+        "Due dates and overdue are as of now, from the hub's reference data.\n"
+        "Filters combine; with none, everything is listed. --office CODE reads\n"
+        "only that office's records.\n"
+        "  suggestions  --status: received, verified, on_hold, not_our_authority,\n"
+        "               referred, in_progress, done or archived; --class:\n"
+        "               suggestion, complaint, information_request or\n"
+        "               whistleblowing; --open: any status but done, archived and\n"
+        "               not_our_authority; --overdue: open and past its resolve\n"
+        "               due date; --from, --to: the local date received\n"
+        "               (YYYY-MM-DD, inclusive); --year: the year received. The\n"
+        "               text of a confidential suggestion and the reporter stay\n"
+        "               at the office: the hub never has them.\n"
+        "  rb           action-plan items: --year: the plan year; --area: 1-8;\n"
+        "               --status: planned, in_progress, done or cancelled;\n"
+        "               --overdue: neither done nor cancelled, past its due date\n"
+        "  lke          LKE answers, each with the province's verified answer:\n"
+        "               --year: the assessment year; --item: an item code such\n"
+        "               as A1.3; --verified, --unverified: only the answers the\n"
+        "               province has, or has not, verified.\n"
+        "               (To record a verified answer: lontar-hub lke verify.)\n";
+    static const struct option suggestion_options[] = {
+        {"office", required_argument, NULL, 'o'},
+        {"status", required_argument, NULL, 's'},
+        {"class", required_argument, NULL, 'c'},
+        {"overdue", no_argument, NULL, 'O'},
+        {"open", no_argument, NULL, 'p'},
+        {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},
+        {"year", required_argument, NULL, 'y'},
+        COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    static const struct option rb_options[] = {
+        {"office", required_argument, NULL, 'o'},
+        {"year", required_argument, NULL, 'y'},
+        {"area", required_argument, NULL, 'a'},
+        {"status", required_argument, NULL, 's'},
+        {"overdue", no_argument, NULL, 'O'},
+        COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    static const struct option lke_options[] = {
+        {"office", required_argument, NULL, 'o'},
+        {"year", required_argument, NULL, 'y'},
+        {"item", required_argument, NULL, 'i'},
+        {"verified", no_argument, NULL, 'v'},
+        {"unverified", no_argument, NULL, 'u'},
+        COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    const char *name = argv[0];
+    bool rb = strcmp (name, "rb") == 0, lke = strcmp (name, "lke") == 0;
+    const struct option *options = rb    ? rb_options
+                                   : lke ? lke_options
+                                         : suggestion_options;
+    s_common_t common = {0};
+    const char *office = NULL, *status = NULL, *class_ = NULL, *overdue = NULL,
+               *open = NULL, *from = NULL, *to = NULL, *year = NULL,
+               *area = NULL, *item = NULL, *verified = NULL;
+    int32_t from_day = INT32_MIN, to_day = INT32_MAX;
+    lnt_why_t why = {""};
+    int rc = 0, c, n;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
+        switch (c) {
+            case 'o':
+                office = optarg;
+                if (!s_office_code (optarg))
+                    rc = lnt_cli_usage (HUB_PROG, "--office must be an office "
+                                        "code of 2 to 7 digits, such as "
+                                        "3503, not \"%s\"", optarg);
+                break;
+            case 's':
+                status = optarg;
+                if (lnt_word_parse (rb ? LNT_WORD_RB_STATUS : LNT_WORD_STATUS,
+                                    optarg, &n, &why))
+                    rc = lnt_cli_usage (HUB_PROG, "%s", why.text);
+                break;
+            case 'c':
+                class_ = optarg;
+                if (lnt_word_parse (LNT_WORD_CLASS, optarg, &n, &why))
+                    rc = lnt_cli_usage (HUB_PROG, "%s", why.text);
+                break;
+            case 'O': overdue = "yes"; break;
+            case 'p': open = "yes"; break;
+            case 'F':
+            case 'T':
+                if (c == 'F')
+                    from = optarg;
+                else
+                    to = optarg;
+                if (lnt_date_parse (optarg, c == 'F' ? &from_day : &to_day))
+                    rc = lnt_cli_usage (HUB_PROG, "--%s must be a date "
+                                        "YYYY-MM-DD, not \"%s\"",
+                                        c == 'F' ? "from" : "to", optarg);
+                break;
+            case 'y':
+                year = optarg;
+                rc = lnt_cli_int (HUB_PROG, "--year", optarg, 2000, 2100, &n);
+                break;
+            case 'a':
+                area = optarg;
+                rc = lnt_cli_int (HUB_PROG, "--area", optarg, 1, 8, &n);
+                break;
+            case 'i':
+                item = optarg;
+                n = (int) strlen (optarg);
+                if (n < 1 || n > LNT_ITEM_MAX
+                    || strspn (optarg, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+                           != (size_t) n)
+                    rc = lnt_cli_usage (HUB_PROG, "--item must be an item "
+                                        "code such as A1.3 (capitals, digits "
+                                        "and dots), not \"%s\"", optarg);
+                break;
+            case 'v':
+            case 'u':
+                if (verified && strcmp (verified, c == 'v' ? "yes" : "no") != 0)
+                    rc = lnt_cli_usage (HUB_PROG, "--verified and --unverified "
+                                        "exclude each other");
+                verified = c == 'v' ? "yes" : "no";
+                break;
+            default: rc = s_common (&common, c, usage);
+        }
+    }
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (optind < argc)
+        return lnt_cli_usage (HUB_PROG, "unexpected argument \"%s\"",
+                              argv[optind]);
+    if (from_day > to_day)
+        return lnt_cli_usage (HUB_PROG, "--from %s is after --to %s", from,
+                              to);
+    const char *args[] = {"office", office, "status", status, "class", class_,
+                          "overdue", overdue, "open", open, "from", from,
+                          "to", to, "year", year, "area", area, "item", item,
+                          "verified", verified, NULL};
+    return s_ask (&common, name, args);
+}
+
 static int
 s_backup (int argc, char **argv)
 {
@@ -421,6 +595,8 @@ s_verify (int argc, char **argv)
 }
 
 int hub_lke (int argc, char **argv);
+int hub_instrument (int argc, char **argv);
+int hub_reference (int argc, char **argv);
 
 int
 main (int argc, char **argv)
@@ -453,7 +629,15 @@ main (int argc, char **argv)
     if (strcmp (cmd, "offices") == 0 || strcmp (cmd, "conflicts") == 0
         || strcmp (cmd, "dead-letters") == 0 || strcmp (cmd, "rollup") == 0)
         return s_query (argc - 1, argv + 1);
+    if (strcmp (cmd, "suggestions") == 0 || strcmp (cmd, "rb") == 0
+        || (strcmp (cmd, "lke") == 0
+            && (argc < 3 || strcmp (argv[2], "verify") != 0)))
+        return s_records (argc - 1, argv + 1);
     if (strcmp (cmd, "lke") == 0)
         return hub_lke (argc - 1, argv + 1);
+    if (strcmp (cmd, "instrument") == 0)
+        return hub_instrument (argc - 1, argv + 1);
+    if (strcmp (cmd, "reference") == 0)
+        return hub_reference (argc - 1, argv + 1);
     return lnt_cli_usage (HUB_PROG, "unknown command \"%s\"", cmd);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lnt_apply.h"
+#include "lnt_log.h"
 #include "lnt_replica.h"
 
 #define LNT_CP_FIELDS 11
@@ -346,6 +347,16 @@ s_group (lnt_txn_t *txn, void *arg)
     uint64_t max_version = 0;
     memset (&g->stats, 0, sizeof g->stats);
     lnt_rollup_reset (g->rollup); /* a rerun after map growth starts over */
+    /* Reference data loaded by a command since the last turn: validate
+       and roll up against what this transaction sees, as the command's
+       rebuild of the rollups did.                                       */
+    lnt_why_t why = {""};
+    bool reloaded;
+    if (lnt_node_refresh_ref (g->hub, txn, &reloaded, &why))
+        lnt_log_error ("hub error=\"%s\" - the store's reference data does "
+                       "not load; keeping the data loaded before", why.text);
+    else if (reloaded)
+        lnt_log_info ("hub - reference data reloaded");
     for (size_t i = 0; i < g->n; i++) {
         lnt_apply_item_t *item = &g->items[i];
         item->refused = false;

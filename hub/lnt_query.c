@@ -1,9 +1,12 @@
 /*  lnt_query.c - answers to provincial staff's queries: offices,
-    conflicts, dead-letters.                                               */
+    conflicts, dead-letters, rollup, and the record listings suggestions,
+    rb and lke.                                                            */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lnt_apply.h"
+#include "lnt_listing.h"
 #include "lnt_out.h"
 #include "lnt_record.h"
 #include "lnt_rollup.h"
@@ -346,10 +349,10 @@ s_rollup_office (lnt_txn_t *txn, const lnt_ref_t *ref, const char *office,
         return rc;
     row->s_overdue = lnt_rollup_due_before (txn, 'D', office, year, today);
     row->r_overdue = lnt_rollup_due_before (txn, 'P', office, year, today);
-    /* The office-year's instrument: the 2020 'pemenuhan' one until the
-       reference data assigns another.                                   */
+    /* The office-year's instrument: the one instrument-years assigns,
+       else the 2020 'pemenuhan' one.                                    */
     const lnt_ref_instrument_t *in
-        = lnt_ref_instrument (ref, LNT_REF_DEFAULT_INSTRUMENT);
+        = lnt_ref_instrument (ref, lnt_ref_instrument_for (ref, office, year));
     lnt_score_plan_t plan;
     if (!in || lnt_score_plan (in, &plan, NULL) != 0)
         return 0;
@@ -411,8 +414,22 @@ s_rollup (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
     int32_t today = lnt_time_local_day (now, offset);
     int year, mon, mday;
     lnt_date_to_ymd (today, &year, &mon, &mday);
-    if (year_text)
-        year = atoi (year_text);
+    if (year_text) {
+        char *end;
+        long y = strtol (year_text, &end, 10);
+        if (end == year_text || *end || y < 2000 || y > 2100) {
+            fprintf (stream, "year \"%s\" is not a year from 2000 to 2100\n",
+                     year_text);
+            return LNT_EUSAGE;
+        }
+        year = (int) y;
+    }
+    const lnt_ref_office_t *one = only ? lnt_ref_office (ref, only) : NULL;
+    if (only && (!one || strcmp (one->province, lnt_node_code (hub)) != 0)) {
+        fprintf (stream, "office \"%s\" is not an office of province %s\n",
+                 only, lnt_node_code (hub));
+        return LNT_EUSAGE;
+    }
     bool wide = format != LNT_OUT_TABLE;
     lnt_out_t *offices = lnt_out_new (format);
     lnt_out_t *total = lnt_out_new (format);
@@ -456,6 +473,450 @@ s_rollup (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
     return rc;
 }
 
+
+/*  ---- record listings: suggestions, rb, lke ----------------------------- */
+
+/*  A yes/no filter: either, only "no", only "yes".                         */
+#define S_ANY -1
+#define S_NO 0
+#define S_YES 1
+
+/*  The filters of a record listing, parsed from the query's arguments.     */
+typedef struct {
+    const char *office; /* only this office's records, or NULL              */
+    int year;           /* only this year, or 0                              */
+    int status;         /* only this status (suggestion or rb word), or -1   */
+    int class_;         /* suggestions: only this class, or -1               */
+    int area;           /* rb: only this area of change, or 0                */
+    const char *item;   /* lke: only this item code, or NULL                 */
+    int overdue;        /* S_ANY, S_NO, S_YES: overdue as of now             */
+    int open;           /* suggestions: S_ANY, S_NO (closed), S_YES (open)   */
+    int verified;       /* lke: S_ANY, S_NO, S_YES: the province verified it */
+    int32_t from;       /* suggestions: received on or after this local day  */
+    int32_t to;         /* suggestions: received on or before this local day */
+} s_filter_t;
+
+/*  A record listing: its query name, kind, and the arguments it takes (in
+    the order a refusal lists them).                                       */
+typedef struct {
+    const char *name;        /* query name                                 */
+    uint8_t kind;            /* lnt_kind_t of its records                  */
+    const char *args[9];     /* argument keys, NULL-terminated             */
+} s_listing_t;
+
+static const s_listing_t s_listings[] = {
+    {"suggestions", LNT_KIND_SUGGESTION,
+     {"office", "status", "class", "overdue", "open", "from", "to", "year",
+      NULL}},
+    {"rb", LNT_KIND_RB_ITEM, {"office", "year", "area", "status", "overdue",
+                              NULL}},
+    {"lke", LNT_KIND_LKE_ANSWER, {"office", "year", "item", "verified", NULL}},
+};
+
+/*  The listing named name, or NULL.                                        */
+static const s_listing_t *
+s_listing (const char *name)
+{
+    for (size_t i = 0; i < sizeof s_listings / sizeof s_listings[0]; i++)
+        if (strcmp (s_listings[i].name, name) == 0)
+            return &s_listings[i];
+    return NULL;
+}
+
+/*  A whole number of digits only, in [lo, hi]: 0, or -1.                  */
+static int
+s_number (const char *text, int lo, int hi, int *value)
+{
+    size_t n = strlen (text);
+    if (n < 1 || n > 9 || strspn (text, "0123456789") != n)
+        return -1;
+    int v = atoi (text);
+    if (v < lo || v > hi)
+        return -1;
+    *value = v;
+    return 0;
+}
+
+/*  "yes" or "no": 0, or -1.                                                */
+static int
+s_yes_no (const char *text, int *value)
+{
+    if (strcmp (text, "yes") == 0)
+        *value = S_YES;
+    else if (strcmp (text, "no") == 0)
+        *value = S_NO;
+    else
+        return -1;
+    return 0;
+}
+
+/*  Is code an item of an instrument the hub holds: every part
+    "instrument/ID" of its store, as its reference data has parsed it.    */
+static bool
+s_item_known (lnt_txn_t *txn, const lnt_ref_t *ref, const char *code)
+{
+    static const char prefix[] = "instrument/";
+    const size_t plen = sizeof prefix - 1;
+    lnt_cursor_t *cur;
+    const void *k, *v;
+    size_t kl, vl;
+    bool known = false;
+    if (lnt_cursor_open (txn, LNT_DB_REF, &cur) != 0)
+        return false;
+    for (int rc = lnt_cursor_seek (cur, prefix, plen, &k, &kl, &v, &vl);
+         rc == 0 && !known && kl > plen && memcmp (k, prefix, plen) == 0;
+         rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
+        char id[LNT_INSTRUMENT_MAX + 1];
+        if (kl - plen > LNT_INSTRUMENT_MAX)
+            continue;
+        memcpy (id, (const char *) k + plen, kl - plen);
+        id[kl - plen] = 0;
+        const lnt_ref_instrument_t *in = lnt_ref_instrument (ref, id);
+        known = in && lnt_ref_item (in, code);
+    }
+    lnt_cursor_close (&cur);
+    return known;
+}
+
+/*  Parses the query's arguments into f. Returns 0, or 64 with the reason
+    written to stream: an argument the listing does not take, one given
+    twice, or a bad value.                                                 */
+static int
+s_filter_parse (lnt_node_t *hub, lnt_txn_t *txn, const s_listing_t *listing,
+                const lnt_msg_t *q, s_filter_t *f, FILE *stream)
+{
+    const lnt_ref_t *ref = lnt_node_ref (hub);
+    *f = (s_filter_t) {NULL, 0, -1, -1, 0, NULL, S_ANY, S_ANY, S_ANY,
+                       INT32_MIN, INT32_MAX};
+    const char *name = listing->name;
+    for (int i = 0; i < q->arg_count; i++) {
+        const char *key = q->args[i].key, *value = q->args[i].value;
+        bool takes = false;
+        for (int j = 0; listing->args[j] && !takes; j++)
+            takes = strcmp (listing->args[j], key) == 0;
+        if (!takes) {
+            fprintf (stream, "%s takes no argument \"%s\"; it takes ", name,
+                     key);
+            for (int j = 0; listing->args[j]; j++)
+                fprintf (stream, "%s%s", j ? ", " : "", listing->args[j]);
+            fprintf (stream, "\n");
+            return 64;
+        }
+        for (int j = 0; j < i; j++)
+            if (strcmp (q->args[j].key, key) == 0) {
+                fprintf (stream, "%s: argument \"%s\" is given twice\n", name,
+                         key);
+                return 64;
+            }
+        lnt_why_t why = {""};
+        int bad = 0;
+        if (strcmp (key, "office") == 0) {
+            const lnt_ref_office_t *o = lnt_ref_office (ref, value);
+            if (!o || strcmp (o->province, lnt_node_code (hub)) != 0) {
+                fprintf (stream, "%s: office \"%s\" is not an office of "
+                         "province %s (lontar-hub offices lists them)\n",
+                         name, value, lnt_node_code (hub));
+                return 64;
+            }
+            f->office = o->code;
+        }
+        else if (strcmp (key, "year") == 0)
+            bad = s_number (value, 2000, 2100, &f->year);
+        else if (strcmp (key, "area") == 0)
+            bad = s_number (value, 1, 8, &f->area);
+        else if (strcmp (key, "status") == 0)
+            bad = lnt_word_parse (listing->kind == LNT_KIND_RB_ITEM
+                                      ? LNT_WORD_RB_STATUS
+                                      : LNT_WORD_STATUS,
+                                  value, &f->status, &why);
+        else if (strcmp (key, "class") == 0)
+            bad = lnt_word_parse (LNT_WORD_CLASS, value, &f->class_, &why);
+        else if (strcmp (key, "overdue") == 0)
+            bad = s_yes_no (value, &f->overdue);
+        else if (strcmp (key, "open") == 0)
+            bad = s_yes_no (value, &f->open);
+        else if (strcmp (key, "verified") == 0)
+            bad = s_yes_no (value, &f->verified);
+        else if (strcmp (key, "from") == 0)
+            bad = lnt_date_parse (value, &f->from);
+        else if (strcmp (key, "to") == 0)
+            bad = lnt_date_parse (value, &f->to);
+        else if (strcmp (key, "item") == 0) {
+            if (!s_item_known (txn, ref, value)) {
+                fprintf (stream, "%s: item \"%s\" is not an item of any "
+                         "instrument the hub holds (such as A1.3)\n", name,
+                         value);
+                return 64;
+            }
+            f->item = value;
+        }
+        if (bad) {
+            if (why.text[0])
+                fprintf (stream, "%s: %s\n", name, why.text);
+            else
+                fprintf (stream, "%s: %s \"%s\" is not %s\n", name, key, value,
+                         strcmp (key, "year") == 0   ? "a year 2000-2100"
+                         : strcmp (key, "area") == 0 ? "an area of change 1-8"
+                         : strcmp (key, "from") == 0 || strcmp (key, "to") == 0
+                             ? "a date YYYY-MM-DD"
+                             : "yes or no");
+            return 64;
+        }
+    }
+    if (f->from > f->to) {
+        char from[11], to[11];
+        lnt_date_format (f->from, from);
+        lnt_date_format (f->to, to);
+        fprintf (stream, "%s: from %s is after to %s\n", name, from, to);
+        return 64;
+    }
+    return 0;
+}
+
+/*  Called for each record of a range; returns 0 to go on, anything else
+    to stop (and s_each returns it).                                       */
+typedef int (s_each_fn) (const lnt_record_t *rec, void *arg);
+
+/*  Calls fn on each record of kind whose id begins with prefix, in key
+    order: a cursor over that range of keys, nothing outside it read.    */
+static int
+s_each (lnt_txn_t *txn, uint8_t kind, const char *prefix, s_each_fn *fn,
+        void *arg)
+{
+    char key[LNT_ID_MAX + 2];
+    size_t plen = strlen (prefix);
+    assert (plen <= LNT_ID_MAX);
+    key[0] = (char) kind;
+    memcpy (key + 1, prefix, plen);
+    size_t klen = plen + 1;
+    lnt_cursor_t *cur;
+    const void *k, *v;
+    size_t kl, vl;
+    int rc = lnt_cursor_open (txn, LNT_DB_RECORDS, &cur);
+    if (rc)
+        return rc;
+    for (rc = lnt_cursor_seek (cur, key, klen, &k, &kl, &v, &vl); rc == 0;
+         rc = lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
+        if (kl < klen || memcmp (k, key, klen) != 0) {
+            rc = LNT_ENOTFOUND; /* past the range                         */
+            break;
+        }
+        lnt_record_t rec;
+        if ((rc = lnt_codec_record_decode (v, vl, &rec, NULL))
+            || (rc = fn (&rec, arg)))
+            break;
+    }
+    lnt_cursor_close (&cur);
+    return rc == LNT_ENOTFOUND ? 0 : rc;
+}
+
+/*  A listing being built.                                                  */
+typedef struct {
+    const lnt_ref_t *ref;     /* the hub's reference data                   */
+    const s_filter_t *f;      /* the filters                                */
+    lnt_out_t *out;           /* the rows                                   */
+    lnt_out_format_t format;  /* their format                               */
+    int64_t now;              /* now, ms UTC: due dates and overdue         */
+    size_t bytes;             /* a generous estimate of the answer so far   */
+    bool too_big;             /* stopped: the answer would pass the limit   */
+    lnt_suggestion_t s;       /* scratch: a suggestion                      */
+    lnt_rb_item_t r;          /* scratch: an action-plan item               */
+    lnt_lke_answer_t a;       /* scratch: an LKE answer                     */
+    lnt_lke_verdict_t v;      /* scratch: its verdict                       */
+} s_list_t;
+
+#define S_STOP 1 /* s_each_fn: stop, the answer is too large               */
+
+/*  Counts a row's bytes; false (and too_big) once past the answer's limit,
+    so that a province-wide listing stops early instead of building rows
+    that cannot be sent.                                                   */
+static bool
+s_room (s_list_t *l, size_t bytes)
+{
+    l->bytes += bytes + 512;
+    l->too_big = l->bytes > LNT_REPLY_MAX;
+    return !l->too_big;
+}
+
+static int
+s_suggestion_one (const lnt_record_t *rec, void *arg)
+{
+    s_list_t *l = arg;
+    const s_filter_t *f = l->f;
+    lnt_suggestion_t *s = &l->s;
+    if (!rec->sec[0].present || rec->sec[0].deleted)
+        return 0;
+    memset (s, 0, sizeof *s);
+    int rc = lnt_codec_suggestion_decode (rec->sec[0].body,
+                                          rec->sec[0].body_len, s, NULL);
+    if (rc)
+        return rc;
+    snprintf (s->id, sizeof s->id, "%s", rec->id);
+    snprintf (s->office, sizeof s->office, "%s", rec->office);
+    /* The office never sends a confidential suggestion's text (the merge
+       refuses one that has it); should a record hold it all the same,
+       it does not leave the hub either.                                 */
+    if (s->privacy == LNT_PR_CONFIDENTIAL)
+        s->text[0] = 0;
+    int32_t day = lnt_time_local_day (s->received,
+                                      lnt_ref_utc_offset (l->ref, s->office));
+    int year, mon, mday;
+    lnt_date_to_ymd (day, &year, &mon, &mday);
+    if ((f->year && year != f->year)
+        || (f->status >= 0 && s->status != f->status)
+        || (f->class_ >= 0 && s->class_ != f->class_) || day < f->from
+        || day > f->to
+        || (f->open != S_ANY
+            && lnt_status_is_open (s->status) != (f->open == S_YES))
+        || (f->overdue != S_ANY
+            && lnt_listing_suggestion_overdue (s, l->ref, l->now)
+                   != (f->overdue == S_YES)))
+        return 0;
+    size_t bytes = strlen (s->subject) + strlen (s->category);
+    if (l->format != LNT_OUT_TABLE)
+        bytes += strlen (s->text) + strlen (s->response);
+    if (!s_room (l, bytes))
+        return S_STOP;
+    lnt_listing_suggestion_row (l->out, l->format, s, l->ref, l->now);
+    return 0;
+}
+
+static int
+s_rb_one (const lnt_record_t *rec, void *arg)
+{
+    s_list_t *l = arg;
+    const s_filter_t *f = l->f;
+    lnt_rb_item_t *r = &l->r;
+    if (!rec->sec[0].present || rec->sec[0].deleted)
+        return 0;
+    memset (r, 0, sizeof *r);
+    int rc = lnt_codec_rb_item_decode (rec->sec[0].body, rec->sec[0].body_len,
+                                       r, NULL);
+    if (rc)
+        return rc;
+    snprintf (r->id, sizeof r->id, "%s", rec->id);
+    snprintf (r->office, sizeof r->office, "%s", rec->office);
+    if ((f->year && r->year != f->year) || (f->area && r->area != f->area)
+        || (f->status >= 0 && r->status != f->status)
+        || (f->overdue != S_ANY
+            && lnt_listing_rb_overdue (r, l->ref, l->now)
+                   != (f->overdue == S_YES)))
+        return 0;
+    size_t bytes = strlen (r->activity) + strlen (r->unit);
+    if (l->format != LNT_OUT_TABLE)
+        bytes += strlen (r->programme) + strlen (r->sub_activity)
+                 + strlen (r->indicator) + strlen (r->person)
+                 + strlen (r->evidence);
+    if (!s_room (l, bytes))
+        return S_STOP;
+    lnt_listing_rb_row (l->out, l->format, r, l->ref, l->now);
+    return 0;
+}
+
+static int
+s_lke_one (const lnt_record_t *rec, void *arg)
+{
+    s_list_t *l = arg;
+    const s_filter_t *f = l->f;
+    lnt_lke_answer_t *a = &l->a;
+    if (!rec->sec[0].present || rec->sec[0].deleted)
+        return 0;
+    memset (a, 0, sizeof *a);
+    int rc = lnt_codec_lke_answer_decode (rec->sec[0].body,
+                                          rec->sec[0].body_len, a, NULL);
+    if (rc)
+        return rc;
+    snprintf (a->id, sizeof a->id, "%s", rec->id);
+    snprintf (a->office, sizeof a->office, "%s", rec->office);
+    memset (&l->v, 0, sizeof l->v);
+    bool verified = rec->sec[1].present && !rec->sec[1].deleted
+                    && lnt_codec_lke_verdict_decode (rec->sec[1].body,
+                                                     rec->sec[1].body_len,
+                                                     &l->v, NULL)
+                           == 0;
+    if ((f->year && a->year != f->year)
+        || (f->item && strcmp (a->item, f->item) != 0)
+        || (f->verified != S_ANY && verified != (f->verified == S_YES)))
+        return 0;
+    size_t bytes = 128;
+    if (l->format != LNT_OUT_TABLE)
+        bytes += strlen (a->justification) + strlen (a->evidence)
+                 + strlen (l->v.note);
+    if (!s_room (l, bytes))
+        return S_STOP;
+    lnt_listing_lke_row (l->out, l->format, a, verified ? &l->v : NULL,
+                         l->ref);
+    return 0;
+}
+
+/*  Answers a record listing into stream. Returns a store error, or 0 and
+    sets *status: 0 (the listing is printed) or 64 (the reason is).      */
+static int
+s_records (lnt_node_t *hub, lnt_txn_t *txn, const s_listing_t *listing,
+           const lnt_msg_t *q, lnt_out_t *out, FILE *stream, int *status)
+{
+    s_filter_t f;
+    if ((*status = s_filter_parse (hub, txn, listing, q, &f, stream)))
+        return 0;
+    s_list_t *l = calloc (1, sizeof *l);
+    if (!l)
+        return LNT_ENOMEM;
+    l->ref = lnt_node_ref (hub);
+    l->f = &f;
+    l->out = out;
+    l->format = lnt_out_format (out);
+    l->now = lnt_time_now_ms ();
+    /* The range of keys to read: ids begin with the office, and those of
+       suggestions and LKE answers go on with the year (the merge checks
+       both), so an office, or an office and a year, is a prefix. The
+       filters are applied to each record all the same.                  */
+    char prefix[LNT_ID_MAX + 1] = "";
+    if (f.office && f.year && listing->kind == LNT_KIND_SUGGESTION)
+        snprintf (prefix, sizeof prefix, "%s-%d-", f.office, f.year);
+    else if (f.office && f.year && listing->kind == LNT_KIND_LKE_ANSWER)
+        snprintf (prefix, sizeof prefix, "%s-LKE-%d-%s", f.office, f.year,
+                  f.item ? f.item : "");
+    else if (f.office)
+        snprintf (prefix, sizeof prefix, "%s-", f.office);
+    s_each_fn *fn = listing->kind == LNT_KIND_SUGGESTION ? s_suggestion_one
+                    : listing->kind == LNT_KIND_RB_ITEM  ? s_rb_one
+                                                         : s_lke_one;
+    if (listing->kind == LNT_KIND_SUGGESTION)
+        lnt_listing_suggestion_columns (out, l->format);
+    else if (listing->kind == LNT_KIND_RB_ITEM)
+        lnt_listing_rb_columns (out, l->format);
+    else
+        lnt_listing_lke_columns (out, l->format);
+    int rc = s_each (txn, listing->kind, prefix, fn, l);
+    if (rc == S_STOP)
+        rc = 0;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = NULL;
+    if (!rc && !l->too_big) {
+        mem = open_memstream (&text, &size);
+        if (!mem)
+            rc = LNT_ENOMEM;
+        else {
+            lnt_out_print (out, mem);
+            if (fclose (mem) != 0)
+                rc = LNT_ENOMEM;
+            l->too_big = !rc && size > LNT_REPLY_MAX;
+        }
+    }
+    if (!rc && l->too_big) {
+        fprintf (stream, "%s: the answer would be larger than %d MiB; "
+                 "narrow it with --office, --year or another filter\n",
+                 listing->name, LNT_REPLY_MAX >> 20);
+        *status = 64;
+    }
+    else if (!rc)
+        fwrite (text, 1, size, stream);
+    free (text);
+    free (l);
+    return rc;
+}
+
 int
 lnt_query_answer (lnt_node_t *hub, const lnt_msg_t *q,
                   lnt_query_connected_fn *connected, void *arg, FILE *out)
@@ -475,7 +936,16 @@ lnt_query_answer (lnt_node_t *hub, const lnt_msg_t *q,
         rc = s_dead_letters (txn, q, listing);
     else if (strcmp (q->text, "rollup") == 0) {
         rc = s_rollup (hub, txn, q, (lnt_out_format_t) q->format, out);
-        status = rc ? 0 : -1; /* printed already                          */
+        /* printed already; a bad argument was explained there          */
+        status = rc == LNT_EUSAGE ? 64 : rc ? 0 : -1;
+        if (rc == LNT_EUSAGE)
+            rc = 0;
+    }
+    else if (s_listing (q->text)) {
+        rc = s_records (hub, txn, s_listing (q->text), q, listing, out,
+                        &status);
+        if (!rc && !status)
+            status = -1; /* printed already                               */
     }
     else {
         fprintf (out, "unknown query \"%s\"\n", q->text);

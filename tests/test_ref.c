@@ -528,6 +528,79 @@ s_test_decimals (void)
     }
 }
 
+//  instrument-years: which instrument an office-year uses, later lines
+//  overriding earlier ones, "*" for every office; and the checks that
+//  need every part (lnt_ref_complete): assigned instruments are loaded,
+//  offices listed, items' answer types defined. ref is the complete
+//  shipped set and is left so.
+static void
+s_test_instrument_years (lnt_ref_t *ref)
+{
+    lnt_why_t why = {""};
+    const char *def = LNT_REF_DEFAULT_INSTRUMENT;
+    //  Nothing assigned: the default, for every office and year
+    CHECK_STR (lnt_ref_instrument_for (ref, "3503", 2026), def);
+    CHECK (!lnt_ref_instrument_year (ref, 0, NULL, NULL, NULL));
+
+    //  A second instrument, with an item the default lacks
+    const char *other = "node,parent,kind,area,weight,answer_type,title\n"
+                        "Z,,component,,10,,Baru\nZ1,Z,area,1,5,,Satu\n"
+                        "Z1.1,Z1,item,1,1,YT,Satu\n";
+    CHECK_INT (s_load (ref, "instrument/other", other, &why), 0);
+    const lnt_ref_instrument_t *in = lnt_ref_instrument (ref, "other");
+    CHECK (in && in->nodes[2].line == 4);
+    CHECK_INT (s_load (ref, "instrument-years", "# comment\n"
+                       "year,office,instrument\n"
+                       "2026,*,other\n"
+                       "2026,3512," LNT_REF_DEFAULT_INSTRUMENT "\n"
+                       "2027,3503,other\n"
+                       "2026,*,other\n", &why), 0);
+    CHECK (lnt_ref_complete (ref, &why));
+    CHECK_STR (lnt_ref_instrument_for (ref, "3503", 2026), "other");
+    CHECK_STR (lnt_ref_instrument_for (ref, "3512", 2026), "other"); //  later *
+    CHECK_STR (lnt_ref_instrument_for (ref, "3512", 2027), def);
+    CHECK_STR (lnt_ref_instrument_for (ref, "3503", 2027), "other");
+    CHECK_STR (lnt_ref_instrument_for (ref, "3503", 2025), def);
+    int year = 0;
+    const char *office = NULL, *id = NULL;
+    CHECK (lnt_ref_instrument_year (ref, 1, &year, &office, &id));
+    CHECK (year == 2026 && strcmp (office, "3512") == 0
+           && strcmp (id, def) == 0);
+    CHECK (lnt_ref_instrument_year (ref, 3, NULL, NULL, NULL));
+    CHECK (!lnt_ref_instrument_year (ref, 4, NULL, NULL, NULL));
+
+    //  Refused lines, each naming line and field; the set keeps its lines
+    s_refuse (ref, "instrument-years", "year,office,instrument\n"
+              "2026,*,other\n1999,*,other\n", "line 3", "year");
+    s_refuse (ref, "instrument-years", "year,office,instrument\n"
+              "2026,35A3,other\n", "line 2", "office");
+    s_refuse (ref, "instrument-years", "year,office,instrument\n"
+              "2026,3503,\n", "line 2", "instrument");
+    s_refuse (ref, "instrument-years", "year,office,instrument\n2026,3503\n",
+              "line 2", "fields");
+    CHECK_STR (lnt_ref_instrument_for (ref, "3503", 2027), "other");
+
+    //  Parts that parse alone but do not agree with the others
+    CHECK_INT (s_load (ref, "instrument-years", "year,office,instrument\n"
+                       "2026,3503,other\n2026,9999,other\n", &why), 0);
+    CHECK (!lnt_ref_complete (ref, &why));
+    CHECK (s_says (&why, "line 3") && s_says (&why, "9999"));
+    CHECK_INT (s_load (ref, "instrument-years", "year,office,instrument\n"
+                       "2026,3503,missing\n", &why), 0);
+    CHECK (!lnt_ref_complete (ref, &why));
+    CHECK (s_says (&why, "line 2") && s_says (&why, "missing"));
+    CHECK_INT (s_load (ref, "instrument/odd", "node,parent,kind,area,weight,"
+                       "answer_type,title\nZ1,,area,1,5,,Satu\n"
+                       "Z1.1,Z1,item,1,1,XYZ,Satu\n", &why), 0);
+    CHECK_INT (s_load (ref, "instrument-years", "", &why), 0);
+    CHECK (!lnt_ref_complete (ref, &why));
+    CHECK (s_says (&why, "instrument/odd line 3") && s_says (&why, "XYZ"));
+    //  Made good again: the odd one replaced, the assignments emptied
+    CHECK_INT (s_load (ref, "instrument/odd", other, &why), 0);
+    CHECK (lnt_ref_complete (ref, &why));
+    CHECK_STR (lnt_ref_instrument_for (ref, "3503", 2026), def);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -546,6 +619,7 @@ main (int argc, char **argv)
     s_test_grades (ref);
     s_test_sla (ref);
     s_test_refusals (ref);
+    s_test_instrument_years (ref);
     //  After every refusal, the set is still the complete shipped one
     CHECK (lnt_ref_complete (ref, NULL));
     s_test_offices (ref);
