@@ -49,9 +49,11 @@
 /*  Action-plan counters ('R'): totals, then per area 1-8.                 */
 #define LNT_ROLLUP_R_ITEMS 0         /* items, not cancelled               */
 #define LNT_ROLLUP_R_DONE 1          /* of which done                      */
-#define LNT_ROLLUP_R_PROGRESS 2      /* sum of progress, in 1/10,000 of an
+#define LNT_ROLLUP_R_PROGRESS 2      /* sum of progress, in 10^-9 of an
                                         item (realisation / target, capped
-                                        at 1, rounded down per item)      */
+                                        at 1): fine enough that the mean,
+                                        rounded to 0.01 %, is exact        */
+#define LNT_ROLLUP_PROGRESS_UNIT 1000000000LL
 #define LNT_ROLLUP_R_AREA 3          /* 8 x (items, done, progress)        */
 #define LNT_ROLLUP_R_COUNT (3 + 3 * 8)
 

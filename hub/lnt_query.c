@@ -217,16 +217,28 @@ s_hundredths (lnt_out_t *out, bool have, int64_t value)
         lnt_out_null (out);
 }
 
+/*  The mean of items' progress (sum in LNT_ROLLUP_PROGRESS_UNIT per item)
+    as hundredths of a percent, rounded half up; 0 with no items.         */
+static int64_t
+s_mean_percent (int64_t sum, int64_t items)
+{
+    if (items <= 0)
+        return 0;
+    __extension__ __int128 den = (__int128) items
+                                 * (LNT_ROLLUP_PROGRESS_UNIT / 10000);
+    return (int64_t) (((__int128) sum * 2 + den) / (2 * den));
+}
+
 static void
 s_rollup_columns (lnt_out_t *out, bool wide)
 {
-    lnt_out_column (out, "office", "Office");
-    lnt_out_column (out, "name", "Name");
-    lnt_out_column (out, "suggestions.received", "Received");
-    lnt_out_column (out, "suggestions.open", "Open");
-    lnt_out_column (out, "suggestions.overdue", "Overdue");
-    lnt_out_column (out, "suggestions.answered_in_time", "In time");
-    lnt_out_column (out, "suggestions.median_days", "Median days");
+    lnt_out_column (out, "office", wide ? NULL : "Office");
+    lnt_out_column (out, "name", wide ? NULL : "Name");
+    lnt_out_column (out, "suggestions.received", wide ? NULL : "Received");
+    lnt_out_column (out, "suggestions.open", wide ? NULL : "Open");
+    lnt_out_column (out, "suggestions.overdue", wide ? NULL : "Overdue");
+    lnt_out_column (out, "suggestions.answered_in_time", wide ? NULL : "In time");
+    lnt_out_column (out, "suggestions.median_days", wide ? NULL : "Median days");
     lnt_out_column (out, "suggestions.p90_days", "P90 days");
     if (wide) {
         for (int i = 0; i < LNT_ST_COUNT; i++) {
@@ -248,10 +260,10 @@ s_rollup_columns (lnt_out_t *out, bool wide)
             lnt_out_column (out, name, NULL);
         }
     }
-    lnt_out_column (out, "action_plan.items", "RB items");
-    lnt_out_column (out, "action_plan.done", "Done");
-    lnt_out_column (out, "action_plan.overdue", "Overdue");
-    lnt_out_column (out, "action_plan.mean_progress", "Progress %");
+    lnt_out_column (out, "action_plan.items", wide ? NULL : "RB items");
+    lnt_out_column (out, "action_plan.done", wide ? NULL : "Done");
+    lnt_out_column (out, "action_plan.overdue", wide ? NULL : "Overdue");
+    lnt_out_column (out, "action_plan.mean_progress", wide ? NULL : "Progress %");
     if (wide)
         for (int a = 1; a <= 8; a++) {
             char name[64];
@@ -263,12 +275,12 @@ s_rollup_columns (lnt_out_t *out, bool wide)
                       a);
             lnt_out_column (out, name, NULL);
         }
-    lnt_out_column (out, "lke.answers", "LKE answers");
-    lnt_out_column (out, "lke.score", "Score");
-    lnt_out_column (out, "lke.verified_score", "Verified");
-    lnt_out_column (out, "lke.max", "Max");
-    lnt_out_column (out, "lke.grade", "Grade");
-    lnt_out_column (out, "lke.evidence_share", "Evidence");
+    lnt_out_column (out, "lke.answers", wide ? NULL : "LKE answers");
+    lnt_out_column (out, "lke.score", wide ? NULL : "Score");
+    lnt_out_column (out, "lke.verified_score", wide ? NULL : "Verified");
+    lnt_out_column (out, "lke.max", wide ? NULL : "Max");
+    lnt_out_column (out, "lke.grade", wide ? NULL : "Grade");
+    lnt_out_column (out, "lke.evidence_share", wide ? NULL : "Evidence");
 }
 
 static void
@@ -305,19 +317,15 @@ s_rollup_row (lnt_out_t *out, const lnt_ref_t *ref, const char *office,
     lnt_out_int (out, r[LNT_ROLLUP_R_ITEMS]);
     lnt_out_int (out, r[LNT_ROLLUP_R_DONE]);
     lnt_out_int (out, row->r_overdue);
-    /* Progress is kept in 1/10,000 of an item: the mean in percent.     */
     s_hundredths (out, r[LNT_ROLLUP_R_ITEMS] > 0,
-                  r[LNT_ROLLUP_R_ITEMS] > 0
-                      ? (r[LNT_ROLLUP_R_PROGRESS] + r[LNT_ROLLUP_R_ITEMS] / 2)
-                            / r[LNT_ROLLUP_R_ITEMS]
-                      : 0);
+                  s_mean_percent (r[LNT_ROLLUP_R_PROGRESS],
+                                  r[LNT_ROLLUP_R_ITEMS]));
     if (wide)
         for (int a = 0; a < 8; a++) {
             const int64_t *ar = r + LNT_ROLLUP_R_AREA + 3 * a;
             lnt_out_int (out, ar[0]);
             lnt_out_int (out, ar[1]);
-            s_hundredths (out, ar[0] > 0,
-                          ar[0] > 0 ? (ar[2] + ar[0] / 2) / ar[0] : 0);
+            s_hundredths (out, ar[0] > 0, s_mean_percent (ar[2], ar[0]));
         }
     bool scored = row->score.count > 0;
     lnt_out_int (out, row->answers);
@@ -329,8 +337,11 @@ s_rollup_row (lnt_out_t *out, const lnt_ref_t *ref, const char *office,
         = scored ? lnt_ref_grade (ref, (int) lnt_score_sum_mean (&row->percent))
                  : NULL;
     lnt_out_str (out, band ? band->grade : NULL);
+    /* Ten-thousandths, rounded half up in integers (a double printed
+       with %.4f would round 0.03125 to even).                          */
     if (row->answers > 0)
-        lnt_out_num (out, (double) row->evidence / (double) row->answers, 4);
+        lnt_out_num (out, (double) ((20000 * row->evidence + row->answers)
+                                    / (2 * row->answers)) / 10000.0, 4);
     else
         lnt_out_null (out);
 }
@@ -461,7 +472,8 @@ s_rollup (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
         }
         else {
             /* One table: the offices, then the total as its last row.   */
-            s_rollup_row (offices, ref, "total", "", &sum, wide);
+            s_rollup_row (offices, ref, "total", lnt_node_code (hub), &sum,
+                          wide);
             if (format == LNT_OUT_TABLE)
                 fprintf (stream, "Province %s, year %d, as of today\n",
                          lnt_node_code (hub), year);

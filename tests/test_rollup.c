@@ -682,14 +682,14 @@ s_test_action_plan (void)
     s_apply (NULL, a1);
     int64_t *area3 = e + LNT_ROLLUP_R_AREA + 3 * 2;
     e[LNT_ROLLUP_R_ITEMS] = area3[0] = 1;
-    e[LNT_ROLLUP_R_PROGRESS] = area3[2] = 3333;
+    e[LNT_ROLLUP_R_PROGRESS] = area3[2] = 333333333; /* 1/3, rounded down */
     EXPECT ('R', "3503", 2026, NULL, e, LNT_ROLLUP_R_COUNT);
     CHECK_INT (s_due_before ('P', "3503", 2026, due - 1), 0);
     CHECK_INT (s_due_before ('P', "3503", 2026, due), 0);
     CHECK_INT (s_due_before ('P', "3503", 2026, due + 1), 1);
     CHECK_INT (s_due_before ('D', "3503", 2026, due + 1), 0);
 
-    //  In progress, 2 of 3 (6666), then a second item in area 8, no due
+    //  In progress, 2 of 3 (0.666666666), then a second item in area 8, no due
     //  date, realised beyond its target: capped at one item
     a.status = LNT_RB_IN_PROGRESS;
     a.realisation = 2000;
@@ -702,9 +702,9 @@ s_test_action_plan (void)
     int64_t *area8 = e + LNT_ROLLUP_R_AREA + 3 * 7;
     e[LNT_ROLLUP_R_ITEMS] = 2;
     area8[0] = 1;
-    area3[2] = 6666;
-    area8[2] = 10000;
-    e[LNT_ROLLUP_R_PROGRESS] = 16666;
+    area3[2] = 666666666;
+    area8[2] = LNT_ROLLUP_PROGRESS_UNIT;
+    e[LNT_ROLLUP_R_PROGRESS] = 1666666666;
     EXPECT ('R', "3503", 2026, NULL, e, LNT_ROLLUP_R_COUNT);
     CHECK_INT (s_due_before ('P', "3503", 2026, s_day ("2099-01-01")), 1);
 
@@ -714,8 +714,8 @@ s_test_action_plan (void)
     s_rec_t *a3 = s_rec_rb (&a);
     s_apply (a2, a3);
     e[LNT_ROLLUP_R_DONE] = area3[1] = 1;
-    area3[2] = 10000;
-    e[LNT_ROLLUP_R_PROGRESS] = 20000;
+    area3[2] = LNT_ROLLUP_PROGRESS_UNIT;
+    e[LNT_ROLLUP_R_PROGRESS] = 2 * LNT_ROLLUP_PROGRESS_UNIT;
     EXPECT ('R', "3503", 2026, NULL, e, LNT_ROLLUP_R_COUNT);
     CHECK_INT (s_due_before ('P', "3503", 2026, s_day ("2099-01-01")), 0);
     CHECK_INT (s_rollup_keys (), 1);
@@ -727,7 +727,8 @@ s_test_action_plan (void)
     s_apply (NULL, c1);
     int64_t g[LNT_ROLLUP_R_COUNT] = {0};
     g[LNT_ROLLUP_R_ITEMS] = g[LNT_ROLLUP_R_AREA] = 1;
-    g[LNT_ROLLUP_R_PROGRESS] = g[LNT_ROLLUP_R_AREA + 2] = 2500;
+    g[LNT_ROLLUP_R_PROGRESS] = g[LNT_ROLLUP_R_AREA + 2]
+        = LNT_ROLLUP_PROGRESS_UNIT / 4;
     EXPECT ('R', "3578", 2025, NULL, g, LNT_ROLLUP_R_COUNT);
     EXPECT ('R', "3503", 2026, NULL, e, LNT_ROLLUP_R_COUNT);
     EXPECT ('R', "3578", 2026, NULL, zero, LNT_ROLLUP_R_COUNT);
@@ -744,7 +745,7 @@ s_test_action_plan (void)
     s_apply (b1, b2);
     area8[0] = area8[2] = 0;
     e[LNT_ROLLUP_R_ITEMS] = 1;
-    e[LNT_ROLLUP_R_PROGRESS] = 10000;
+    e[LNT_ROLLUP_R_PROGRESS] = LNT_ROLLUP_PROGRESS_UNIT;
     EXPECT ('R', "3503", 2026, NULL, e, LNT_ROLLUP_R_COUNT);
 
     //  A tombstone of the last one leaves no key
