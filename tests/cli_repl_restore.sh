@@ -1,8 +1,9 @@
 # cli_repl_restore.sh - restores from old backups: an office's store put
 # back to an early `lontar-agent backup` gets its later records back from
-# the hub (and takes new writes without losing or doubling any); the
-# hub's store put back to an early `lontar-hub backup` gets again from
-# the agents what it lost.
+# the hub (and takes new writes without losing or doubling any); staff
+# writes on it wait (exit 69) until its records are back, unless the
+# store never replicated; the hub's store put back to an early
+# `lontar-hub backup` gets again from the agents what it lost.
 # Run by CTest as `bash tests/cli_repl_restore.sh BINDIR`.
 . "$(dirname "$0")/lib_repl.sh" "$@"
 
@@ -23,6 +24,33 @@ suggestion_ids () {
 import json, sys
 for r in json.load(sys.stdin):
     print(r["id"])' | sort
+}
+
+# s_restoring OFFICE: the "restoring" of `lontar-agent status` (true or
+# false), or nothing when status fails.
+s_restoring () {
+    ag "$1" status --format json 2>/dev/null | "$PY" -S -E -c '
+import json, sys
+print("true" if json.load(sys.stdin)["restoring"] is True else "false")'
+}
+s_not_restoring () { [ "$(s_restoring "$1")" = false ]; }
+# stored_acked OFFICE: the "acked" the agent's store holds (its meta
+# database, read with mdb_dump; 0 when none).
+stored_acked () {
+    local hex
+    hex=$(mdb_dump -s meta "$(agent_dir "$1")" 2>/dev/null               | sed -n '/^HEADER=END$/,/^DATA=END$/{/^ /p}'               | awk 'NR % 2 == 1 { k = $1 } NR % 2 == 0 && k == "61636b6564" { print $1 }')
+    echo $((16#${hex:-0}))
+}
+s_stored_acked () { [ "$(stored_acked "$1")" -gt 0 ]; }
+# wait_restored OFFICE [TIMEOUT]: waits until the office's store no longer
+# waits for its records (staff may write again); a check of its own.
+wait_restored () {
+    if wait_until "${2:-30}" s_not_restoring "$1"; then
+        pass "agent $1: status says restoring false (staff may write)"
+        return 0
+    fi
+    fail "agent $1 still restoring after ${2:-30} s" "log: $(tail -3 "$(agent_log "$1")")"
+    return 1
 }
 
 section "stores, first writes, first replication"
@@ -70,6 +98,7 @@ else
         "$(diff <(tr ',' '\n' <"$T/before-3503.json") <(tr ',' '\n' <"$T/.now.json") | head -5)"
 fi
 timing "agent restore (records back from the hub)" "$t0"
+wait_restored 3503
 suggestion_ids 3503 >"$T/after-3503.ids"
 expect_eq "$(diff "$T/before-3503.ids" "$T/after-3503.ids" && echo same)" same \
     "suggestion list after the restore shows the suggestions written after the backup"
@@ -181,6 +210,7 @@ for pair in "3512 hub" "3578 agent"; do
             "records: $(records_in "$o") of $full"
     fi
     timing "restore of 20000 records of $o through a $victim SIGKILL" "$t0"
+    wait_restored "$o" 60
     add_suggestions "$o" 3 "sesudah"
     wait_synced 60 "${OFFICES[@]}"
     check_union "${OFFICES[@]}"
@@ -189,26 +219,103 @@ done
 hub_query conflicts
 expect_py "no conflicts at the hub" 'assert d == [], d'
 
-section "staff write on a restored store before its daemon met the hub"
-# The documented way is to start the daemon first; staff may not wait.
+section "staff write on a restored store waits until its records are back"
+# Staff write on the restored store before its daemon met the hub: the
+# write is refused (69), or it would take the numbers of the records
+# written after the backup and overwrite them everywhere.
 repl_agent_init 3571
 add_suggestions 3571 3 "awal"
 agent_start 3571
 OFFICES+=(3571)
 wait_synced 30 "${OFFICES[@]}"
+# The daemon keeps acked in the store at most once a second: the backup is
+# taken once the store itself says it replicated (proto/PROTOCOL.md
+# section 9.4; one taken before is not held back, section 15).
+if wait_until 10 s_stored_acked 3571; then
+    pass "3571's store records that it replicated (acked $(stored_acked 3571))"
+else
+    fail "3571's store does not record its acked within 10 s"
+fi
 expect_exit 0 ag 3571 backup "$T/early-3571.backup"
 add_suggestions 3571 5 "setelah cadangan"
 wait_synced 30 "${OFFICES[@]}"
+suggestion_ids 3571 >"$T/before-3571.ids"
+snapshot_records 3571 "$T/before-3571.json"
+expect_eq "$(grep -c . "$T/before-3571.ids")" 8 "3571 holds 8 suggestions before the restore"
 agent_stop 3571
-rm -rf "$(agent_dir 3571)"
-mkdir "$(agent_dir 3571)"
+# Only the data file is put back: the new file often gets the inode number
+# of the one removed (ext4 hands a freed inode out again at once), so the
+# store must tell it from the old one by more than device and inode.
+ino0=$(stat -c %i "$(agent_dir 3571)/data.mdb")
+rm "$(agent_dir 3571)/data.mdb"
 cp "$T/early-3571.backup" "$(agent_dir 3571)/data.mdb"
-add_suggestions 3571 7 "sebelum daemon"
+ino1=$(stat -c %i "$(agent_dir 3571)/data.mdb")
+printf '     data.mdb inode %s, was %s (%s)\n' "$ino1" "$ino0" \
+    "$([ "$ino0" = "$ino1" ] && echo "the same number" || echo "another number")"
+expect_eq "$(s_restoring 3571)" true \
+    "status of the restored store (nothing opened it to write yet): restoring true"
+expect_exit 69 ag 3571 suggestion add --channel website --class suggestion \
+    --subject "sebelum daemon 1" --text "Teks sebelum daemon"
+expect_contains "$ERR" "hub" "the refusal says the records must come back from the hub"
+# Refused again, and other writes too, leaving the store as it is
+expect_refused 69 "$(agent_dir 3571)" ag 3571 suggestion add --channel website \
+    --class suggestion --subject "sebelum daemon 2" --text "Teks sebelum daemon"
+expect_refused 69 "$(agent_dir 3571)" ag 3571 rb add --year 2026 --area 3 \
+    --activity "Sebelum daemon" --indicator "SOP" --target 1 --unit dokumen
+expect_refused 69 "$(agent_dir 3571)" ag 3571 lke answer --year 2026 --item A1.1 --answer Y
+expect_refused 69 "$(agent_dir 3571)" ag 3571 suggestion status \
+    "$(head -1 "$T/before-3571.ids")" verified --note "sebelum daemon"
+# Reading is allowed: the backup's suggestions
+expect_eq "$(suggestion_ids 3571 | grep -c .)" 3 "suggestion list still works: the backup's 3"
+run ag 3571 status --format json
+expect_py "lontar-agent status --format json: restoring true" '
+assert d["restoring"] is True, d'
+run ag 3571 status
+expect_contains "$OUT" "staff writes wait" "lontar-agent status (table) says staff writes wait"
+t0=$(now)
 agent_start 3571
+wait_restored 3571
+timing "restored store of 3571 writable again" "$t0"
+wait_synced 30 "${OFFICES[@]}"
+suggestion_ids 3571 >"$T/back-3571.ids"
+expect_eq "$(diff "$T/before-3571.ids" "$T/back-3571.ids" && echo same)" same \
+    "the 5 suggestions written after the backup are back at 3571"
+add_suggestions 3571 7 "sesudah pemulihan"
+expect_exit 0 ag 3571 rb add --year 2026 --area 3 --activity "Sesudah pemulihan" \
+    --indicator "SOP" --target 1 --unit dokumen
+suggestion_ids 3571 >"$T/after-3571.ids"
+expect_eq "$(grep -c . "$T/after-3571.ids")" 15 "8 old and 7 new suggestions at 3571"
+expect_eq "$(sort -u "$T/after-3571.ids" | grep -c .)" 15 \
+    "no new suggestion took the id of an old one (15 distinct ids)"
+expect_eq "$(comm -23 "$T/before-3571.ids" "$T/after-3571.ids" | grep -c .)" 0 \
+    "every old suggestion id is still listed"
 wait_synced 30 "${OFFICES[@]}"
 check_union "${OFFICES[@]}"
+# s_old_intact DIR: the store in DIR holds every record 3571 held before
+# the restore, each as it was.
+s_old_intact () {
+    "$PY" -S -E "$T/store.py" snapshot "$1" | "$PY" -S -E -c '
+import json, sys
+now = json.load(sys.stdin)
+before = json.load(open(sys.argv[1]))
+changed = sorted(k for k in before if now.get(k) != before[k])
+if changed:
+    print("%d changed or lost, e.g. %s" % (len(changed), changed[:3]))
+    sys.exit(1)
+print("%d records as they were" % len(before))' "$T/before-3571.json"
+}
+if msg=$(s_old_intact "$HUB_DIR"); then
+    pass "the hub holds the records of 3571 of before the restore intact: $msg"
+else
+    fail "records of 3571 at the hub were overwritten after the restore" "$msg"
+fi
+if msg=$(s_old_intact "$(agent_dir 3571)"); then
+    pass "office 3571 holds its records of before the restore intact: $msg"
+else
+    fail "records of 3571 at the office were overwritten after the restore" "$msg"
+fi
 # s_all_subjects: every suggestion staff entered is listed at the office
-# (and so at the hub), or at least kept among the hub's conflicts.
+# (and so at the hub) once; none went to the hub's conflicts instead.
 s_all_subjects () {
     run ag 3571 suggestion list --format json
     local listed=$OUT
@@ -216,24 +323,49 @@ s_all_subjects () {
     "$PY" -S -E -c '
 import json, sys
 listed, conflicts = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-subjects = {r["subject"] for r in listed}
+subjects = [r["subject"] for r in listed]
 want = {"awal %d" % i for i in range(1, 4)} | {"setelah cadangan %d" % i for i in range(1, 6)} \
-       | {"sebelum daemon %d" % i for i in range(1, 8)}
-lost = sorted(want - subjects)
-if lost:
-    print("lost: %s (%d listed, %d conflicts kept)" % (lost, len(listed), len(conflicts)))
+       | {"sesudah pemulihan %d" % i for i in range(1, 8)}
+lost = sorted(want - set(subjects))
+if lost or len(subjects) != len(want) or conflicts:
+    print("lost: %s; %d listed for %d entered; %d conflicts"
+          % (lost, len(subjects), len(want), len(conflicts)))
     sys.exit(1)
 ' "$listed" "$OUT"
 }
-check_all_subjects () {
-    local msg
-    if msg=$(s_all_subjects); then
-        pass "every suggestion entered at 3571 is still there"
-    else
-        fail "suggestions entered after the backup were overwritten by ones entered on the restored store" "$msg"
-    fi
-}
-as_known_gap "proto/PROTOCOL.md section 15: staff can write to a restored store before its records are back" check_all_subjects
+if msg=$(s_all_subjects); then
+    pass "every suggestion entered at 3571 is there once, no conflict at the hub"
+else
+    fail "suggestions entered at 3571 were lost or doubled" "$msg"
+fi
+
+section "a store that never replicated is not held back"
+# Restored from its own backup before it ever met a hub: nothing of it
+# can be at the hub, so staff go on writing at once.
+repl_agent_init 3573
+add_suggestions 3573 3 "awal"
+expect_exit 0 ag 3573 backup "$T/early-3573.backup"
+add_suggestions 3573 2 "setelah cadangan"
+rm -rf "$(agent_dir 3573)"
+mkdir "$(agent_dir 3573)"
+cp "$T/early-3573.backup" "$(agent_dir 3573)/data.mdb"
+expect_eq "$(s_restoring 3573)" false \
+    "status of the restored store that never replicated: restoring false"
+expect_exit 0 ag 3573 suggestion add --channel website --class suggestion \
+    --subject "sesudah pemulihan 1" --text "Teks sesudah pemulihan"
+expect_eq "$(suggestion_ids 3573 | grep -c .)" 4 "3 suggestions from the backup and 1 new"
+expect_eq "$(s_restoring 3573)" false "status after the write: restoring false"
+# A copy of it (another file) is not held back either
+cp -r "$(agent_dir 3573)" "$T/a3573-copy"
+expect_exit 0 "$AGENT" suggestion add --channel website --class suggestion \
+    --subject "salinan 1" --text "Teks salinan" --data "$T/a3573-copy"
+rm -rf "$T/a3573-copy"
+# It replicates as usual
+agent_start 3573
+OFFICES+=(3573)
+wait_synced 30 "${OFFICES[@]}"
+expect_eq "$(s_restoring 3573)" false "3573 after meeting the hub: restoring false"
+check_union "${OFFICES[@]}"
 
 # After every integration test the hub's rollups equal a recomputation
 # from its records (lontar-hub verify finds no difference).

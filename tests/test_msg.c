@@ -12,9 +12,10 @@
     query with 9 arguments, and headers that claim more elements than the
     frame has bytes. Extra fields at the end (from a newer peer) decode,
     and so do frames without the optional trailing fields a later layout
-    added (HELLO's clock and down_version, WELCOME's version and
-    down_from, DOWN's last_version), which then read as 0; something else in their place is
-    refused. Query arguments may hold more than [name, value]. After a
+    added (HELLO's clock and down_version, WELCOME's version, down_from
+    and restore, DOWN's last_version), which then read as 0; something
+    else in their place is refused. An empty RESTORE (count 0, which ends
+    a restore) round-trips. Query arguments may hold more than [name, value]. After a
     refusal, msg->code is LNT_REFUSE_VERSION for a version mismatch and 0
     otherwise. The examples of PROTOCOL.md §16 are checked byte for byte.
 
@@ -820,24 +821,31 @@ s_test_welcome (void)
         uint32_t window;     //  batches in flight
         uint64_t version;    //  of the office's change at acked
         uint64_t down_from;  //  the first hub sequence the DOWNs send
-    } cases[] = {{LNT_WELCOME_OK, 0, 1, 1, 0, 0},
-                 {LNT_WELCOME_OK, 0, 1, 1, 0, 1},
+        uint64_t restore;    //  1: RESTOREs follow, ended by an empty one
+    } cases[] = {{LNT_WELCOME_OK, 0, 1, 1, 0, 0, 0},
+                 {LNT_WELCOME_OK, 0, 1, 1, 0, 1, 1},
                  {LNT_WELCOME_OK, 12345, UINT64_MAX, 4,
-                  UINT64_C (1767225600000) << 16 | 7, 128},
-                 {LNT_WELCOME_OK, 7, 9, 64, 3, UINT64_C (1) << 32},
+                  UINT64_C (1767225600000) << 16 | 7, 128, 0},
+                 {LNT_WELCOME_OK, 12345, UINT64_MAX, 4,
+                  UINT64_C (1767225600000) << 16 | 7, 128, 1},
+                 {LNT_WELCOME_OK, 7, 9, 64, 3, UINT64_C (1) << 32, 1},
                  {LNT_WELCOME_REINCARNATE, UINT64_MAX, 0, 1024, UINT64_MAX,
-                  UINT64_MAX}};
+                  UINT64_MAX, 0},
+                 {LNT_WELCOME_REINCARNATE, UINT64_MAX, 0, 1024, UINT64_MAX,
+                  UINT64_MAX, 1}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         lnt_msg_t in = {.type = LNT_MSG_WELCOME, .verdict = cases[c].verdict,
                         .seq = cases[c].seq,
                         .incarnation = cases[c].incarnation,
                         .window = cases[c].window,
                         .version = cases[c].version,
-                        .down_from = cases[c].down_from};
+                        .down_from = cases[c].down_from,
+                        .restore = cases[c].restore};
         m_t t = {"WELCOME", 1, LNT_MSG_WELCOME,
                  {FU (cases[c].verdict), FU (cases[c].seq),
                   FU (cases[c].incarnation), FU (cases[c].window),
-                  FU (cases[c].version), FU (cases[c].down_from)}, 6, 4};
+                  FU (cases[c].version), FU (cases[c].down_from),
+                  FU (cases[c].restore)}, 7, 4};
         lnt_msg_t out;
         if (s_trip (&in, &t, &out)) {
             CHECK_INT (out.verdict, cases[c].verdict);
@@ -846,20 +854,23 @@ s_test_welcome (void)
             CHECK_INT (out.window, cases[c].window);
             CHECK (out.version == cases[c].version);
             CHECK (out.down_from == cases[c].down_from);
+            CHECK (out.restore == cases[c].restore);
         }
         lnt_msg_release (&out);
     }
     m_t t = {"WELCOME", 1, LNT_MSG_WELCOME,
-             {FU (0), FU (5), FU (6), FU (4), FU (99), FU (41)}, 6, 4};
+             {FU (0), FU (5), FU (6), FU (4), FU (99), FU (41), FU (1)}, 7, 4};
     s_malform (&t);
     lnt_buf_t b = {0};
-    // older hubs' WELCOMEs, without version and down_from, or without
-    // down_from: each absent one reads as 0, which the agent takes as "not
-    // said"; a newer hub's, with more fields: they are ignored
+    // older hubs' WELCOMEs, without version, down_from and restore, or
+    // without down_from and restore, or without restore: each absent one
+    // reads as 0, which the agent takes as "not said" (for restore: no
+    // restore follows); a newer hub's, with more fields: they are ignored
     struct {
         int n, extra;
-        uint64_t version, down_from;
-    } layouts[] = {{4, 0, 0, 0}, {5, 0, 99, 0}, {6, 2, 99, 41}};
+        uint64_t version, down_from, restore;
+    } layouts[] = {{4, 0, 0, 0, 0}, {5, 0, 99, 0, 0}, {6, 0, 99, 41, 0},
+                   {7, 0, 99, 41, 1}, {7, 2, 99, 41, 1}};
     for (size_t l = 0; l < sizeof layouts / sizeof layouts[0]; l++) {
         w_msg (&b, &t, layouts[l].n, layouts[l].extra);
         lnt_msg_t m;
@@ -868,6 +879,7 @@ s_test_welcome (void)
             CHECK_INT (m.window, 4);
             CHECK (m.version == layouts[l].version);
             CHECK (m.down_from == layouts[l].down_from);
+            CHECK (m.restore == layouts[l].restore);
         }
         lnt_msg_release (&m);
     }
@@ -890,11 +902,24 @@ s_test_welcome (void)
     w_msg (&b, &t, t.n, 0);
     s_refused_saying (&b, "field 7", "WELCOME with a str down_from");
     // a nil down_from is not "absent": refused too
-    lnt_buf_t nil = {0};
+    lnt_buf_t nil = {0}, yes = {0};
     w_nil (&nil);
     t.f[5] = FRAW (nil.data, nil.len);
     w_msg (&b, &t, t.n, 0);
     s_refused_saying (&b, "field 7", "WELCOME with a nil down_from");
+    // restore is an unsigned integer: a str, a nil or a bool is refused
+    t.f[5] = FU (41);
+    t.f[6] = FS ("1");
+    w_msg (&b, &t, t.n, 0);
+    s_refused_saying (&b, "field 8", "WELCOME with a str restore");
+    t.f[6] = FRAW (nil.data, nil.len);
+    w_msg (&b, &t, t.n, 0);
+    s_refused_saying (&b, "field 8", "WELCOME with a nil restore");
+    w_byte (&yes, 0xc3);
+    t.f[6] = FRAW (yes.data, yes.len);
+    w_msg (&b, &t, t.n, 0);
+    s_refused_saying (&b, "field 8", "WELCOME with a bool restore");
+    lnt_buf_free (&yes);
     lnt_buf_free (&nil);
     lnt_buf_free (&b);
 }
@@ -1051,6 +1076,28 @@ s_test_batches (void)
     s_batch_trip (LNT_MSG_RESTORE, "RESTORE", 0, 0, 4, v);
     s_batch_trip (LNT_MSG_RESTORE, "RESTORE of the most", 0, 0,
                   LNT_BATCH_MAX, 0);
+    // the empty RESTORE the hub sends after the last chunk: it ends a
+    // restore (the agent clears its restoring mark on it)
+    s_batch_trip (LNT_MSG_RESTORE, "empty RESTORE", 0, 0, 0, 0);
+    {
+        lnt_buf_t end = {0};
+        CHECK_INT (lnt_msg_batch_begin (&end, LNT_MSG_RESTORE, 0, 0, 0), 0);
+        CHECK_INT (lnt_msg_batch_end (&end, LNT_MSG_RESTORE, 0), 0);
+        lnt_buf_t want = {0};
+        w_raw (&want, "\x96\x01\x15\x00\x00\x00\x90", 7);
+        s_same_bytes (&end, &want, "empty RESTORE bytes");
+        lnt_msg_t out;
+        if (s_decodes (&end, &out, "empty RESTORE")) {
+            CHECK_INT (out.type, LNT_MSG_RESTORE);
+            CHECK_INT (out.count, 0);
+            lnt_change_t c;
+            lnt_why_t why = {""};
+            CHECK_INT (lnt_msg_change (&out, 0, &c, &why), LNT_EINVAL);
+        }
+        lnt_msg_release (&out);
+        lnt_buf_free (&want);
+        lnt_buf_free (&end);
+    }
 
     // the usual malformations, on each of the three; a DOWN's last_version
     // is optional (a DOWN from an older hub has none)
@@ -1246,21 +1293,46 @@ s_test_examples (void)
                     .down_from = 1};
     lnt_buf_reset (&b);
     CHECK_INT (lnt_msg_encode (&m, &b), 0);
-    s_example (&b, "98 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04 "
-                   "cf 01 9b 76 d9 bd a0 00 00 01", "WELCOME example");
+    s_example (&b, "99 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04 "
+                   "cf 01 9b 76 d9 bd a0 00 00 01 00", "WELCOME example");
     if (s_decodes (&b, &out, "WELCOME example")) {
         CHECK (out.incarnation == hub);
         CHECK (out.version == m.version);
         CHECK_INT (out.down_from, 1);
+        CHECK_INT (out.restore, 0);
     }
     lnt_msg_release (&out);
-    // the same WELCOME in the layouts before down_from, and before version
+    // the WELCOME of a new incarnation, whose records follow: restore 1
+    m = (lnt_msg_t){.type = LNT_MSG_WELCOME, .verdict = LNT_WELCOME_OK,
+                    .seq = 0, .incarnation = hub, .window = 4,
+                    .version = 0, .down_from = 1, .restore = 1};
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_encode (&m, &b), 0);
+    s_example (&b, "99 01 10 00 00 cf 00 fe dc ba 98 76 54 32 04 00 01 01",
+               "WELCOME example with a restore");
+    if (s_decodes (&b, &out, "WELCOME example with a restore")) {
+        CHECK_INT (out.seq, 0);
+        CHECK_INT (out.down_from, 1);
+        CHECK_INT (out.restore, 1);
+    }
+    lnt_msg_release (&out);
+    // the first WELCOME in the layouts before restore, before down_from,
+    // and before version
+    w_hex (&hex, "98 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04 "
+                 "cf 01 9b 76 d9 bd a0 00 00 01");
+    if (s_decodes (&hex, &out, "WELCOME example, layout before restore")) {
+        CHECK_INT (out.seq, 40);
+        CHECK_INT (out.down_from, 1);
+        CHECK_INT (out.restore, 0);
+    }
+    lnt_msg_release (&out);
     w_hex (&hex, "97 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04 "
                  "cf 01 9b 76 d9 bd a0 00 00");
     if (s_decodes (&hex, &out, "WELCOME example, layout before down_from")) {
         CHECK_INT (out.seq, 40);
-        CHECK (out.version == m.version);
+        CHECK (out.version == UINT64_C (1767225540000) << 16);
         CHECK_INT (out.down_from, 0);
+        CHECK_INT (out.restore, 0);
     }
     lnt_msg_release (&out);
     w_hex (&hex, "96 01 10 00 28 cf 00 fe dc ba 98 76 54 32 04");
@@ -1268,6 +1340,7 @@ s_test_examples (void)
         CHECK_INT (out.seq, 40);
         CHECK_INT (out.version, 0);
         CHECK_INT (out.down_from, 0);
+        CHECK_INT (out.restore, 0);
     }
     lnt_msg_release (&out);
 
@@ -1304,6 +1377,10 @@ s_test_examples (void)
     lnt_buf_reset (&b);
     CHECK_INT (lnt_msg_encode (&m, &b), 0);
     s_example (&b, "93 01 11 2a", "ACK example");
+    lnt_buf_reset (&b);
+    CHECK_INT (lnt_msg_batch_begin (&b, LNT_MSG_RESTORE, 0, 0, 0), 0);
+    CHECK_INT (lnt_msg_batch_end (&b, LNT_MSG_RESTORE, 0), 0);
+    s_example (&b, "96 01 15 00 00 00 90", "empty RESTORE example");
     m = (lnt_msg_t){.type = LNT_MSG_REFUSE, .code = LNT_REFUSE_GAP, .seq = 41,
                     .text = "gap"};
     lnt_buf_reset (&b);
