@@ -307,7 +307,7 @@ agent_backup (int argc, char **argv)
     if (argc - optind != 1)
         return lnt_cli_usage (AGENT_PROG, "backup needs one FILE");
     lnt_node_t *node = NULL;
-    if ((rc = agent_open (&common, 0, &node)))
+    if ((rc = agent_open (&common, LNT_STORE_READONLY, &node)))
         return rc;
     const char *path = argv[optind];
     int err = lnt_store_backup (lnt_node_store (node), path);
