@@ -73,7 +73,9 @@ s_same_msg (const lnt_msg_t *a, const lnt_msg_t *b)
                    && a->incarnation == b->incarnation
                    && a->log_head == b->log_head && a->acked == b->acked
                    && a->hub_incarnation == b->hub_incarnation
-                   && a->down_applied == b->down_applied;
+                   && a->down_applied == b->down_applied
+                   && a->clock == b->clock
+                   && a->down_version == b->down_version;
         case LNT_MSG_DOWN_ACK:
         case LNT_MSG_ACK: return a->seq == b->seq;
         case LNT_MSG_QUERY:
@@ -88,7 +90,9 @@ s_same_msg (const lnt_msg_t *a, const lnt_msg_t *b)
         case LNT_MSG_WELCOME:
             return a->verdict == b->verdict && a->seq == b->seq
                    && a->incarnation == b->incarnation
-                   && a->window == b->window;
+                   && a->window == b->window && a->version == b->version
+                   && a->down_from == b->down_from
+                   && a->restore == b->restore;
         case LNT_MSG_REFUSE:
             return a->code == b->code && a->seq == b->seq
                    && strcmp (a->text, b->text) == 0;
@@ -97,7 +101,8 @@ s_same_msg (const lnt_msg_t *a, const lnt_msg_t *b)
                    && memcmp (a->body, b->body, a->body_len) == 0;
         default:
             return a->seq == b->seq && a->last == b->last
-                   && a->count == b->count;
+                   && a->count == b->count
+                   && a->last_version == b->last_version;
     }
 }
 
@@ -169,6 +174,9 @@ s_batch (const lnt_msg_t *m)
         if (lnt_buf_append (&frame, one.data, one.len))
             s_fail ("out of memory");
     }
+    /* A DOWN ends with the version of the hub's change at last.          */
+    if (lnt_msg_batch_end (&frame, m->type, m->last_version))
+        s_fail ("batch end failed");
     lnt_why_t why = {""};
     lnt_change_t past;
     if (lnt_msg_change (m, m->count, &past, &why) != LNT_EINVAL)
