@@ -919,7 +919,7 @@ static pid_t
 s_hub_start (const s_bench_t *b, const char *dir, char *query, size_t qsize,
              char *log, size_t lsize)
 {
-    char bin[4200], bind[64], sock[4300];
+    char bin[4300], bind[64], sock[4300];
     int port = bench_free_port (), qport = bench_free_port ();
     snprintf (bin, sizeof bin, "%s/lontar-hub", b->bin);
     snprintf (log, lsize, "%s.log", dir);
@@ -1078,99 +1078,118 @@ s_json_received (const char *text)
     return r ? strtol (r + 1, NULL, 10) : -1;
 }
 
-/*  Times the queries against the real hub on the store in dir, with the
-    echo at echo_port: warm-up, then the kinds take turns in blocks.      */
+/*  Times the queries against two real hubs at once, one on each store
+    (small and large), with the echo at echo_port: after a warm-up, the
+    kinds of both take turns in blocks, so that a change of the machine's
+    pace falls on both sizes and on the floors alike.                   */
 static int
-s_queries (const s_bench_t *b, const char *dir, int echo_port, s_size_t *size)
+s_queries (const s_bench_t *b, char dirs[2][4200], int echo_port,
+           s_size_t *sizes)
 {
-    char query[64], log[4300], echo_ep[64], year[16];
+    char query[2][64], log[2][4300], echo_ep[64], year[16];
     lnt_buf_t frames[S_Q_KINDS] = {{0}};
-    zsock_t *socks[S_Q_KINDS] = {NULL};
-    double *ms[S_Q_KINDS] = {NULL};
+    zsock_t *socks[2][S_Q_KINDS] = {{NULL}};
+    double *ms[2][S_Q_KINDS] = {{NULL}}, cpu[2][S_Q_KINDS] = {{0}};
+    pid_t hubs[2] = {-1, -1};
     int rc = 0;
     snprintf (year, sizeof year, "%d", b->year);
     snprintf (echo_ep, sizeof echo_ep, "tcp://127.0.0.1:%d", echo_port);
-    pid_t hub = s_hub_start (b, dir, query, sizeof query, log, sizeof log);
-    if (hub < 0)
-        return LNT_EUNAVAIL;
-    if (s_query_encode ("rollup", LNT_OUT_JSON, "year", year,
-                        &frames[S_Q_JSON])
-        || s_query_encode ("rollup", LNT_OUT_TABLE, "year", year,
-                           &frames[S_Q_TABLE])
-        || s_query_encode ("offices", LNT_OUT_TABLE, "office",
-                           BENCH_FLOOR_OFFICE, &frames[S_Q_FLOOR])
-        || s_query_encode ("offices", LNT_OUT_TABLE, "office",
-                           BENCH_FLOOR_OFFICE, &frames[S_Q_ECHO]))
+    for (int z = 0; !rc && z < 2; z++)
+        if ((hubs[z] = s_hub_start (b, dirs[z], query[z], sizeof query[z],
+                                    log[z], sizeof log[z])) < 0)
+            rc = LNT_EUNAVAIL;
+    if (!rc
+        && (s_query_encode ("rollup", LNT_OUT_JSON, "year", year,
+                            &frames[S_Q_JSON])
+            || s_query_encode ("rollup", LNT_OUT_TABLE, "year", year,
+                               &frames[S_Q_TABLE])
+            || s_query_encode ("offices", LNT_OUT_TABLE, "office",
+                               BENCH_FLOOR_OFFICE, &frames[S_Q_FLOOR])
+            || s_query_encode ("offices", LNT_OUT_TABLE, "office",
+                               BENCH_FLOOR_OFFICE, &frames[S_Q_ECHO])))
         rc = LNT_ENOMEM;
-    for (int k = 0; !rc && k < S_Q_KINDS; k++) {
-        socks[k] = s_dealer (k == S_Q_ECHO ? echo_ep : query);
-        ms[k] = calloc (b->queries, sizeof (double));
-        if (!socks[k] || !ms[k])
+    for (int i = 0; !rc && i < 2 * S_Q_KINDS; i++) {
+        int z = i / S_Q_KINDS, k = i % S_Q_KINDS;
+        socks[z][k] = s_dealer (k == S_Q_ECHO ? echo_ep : query[z]);
+        ms[z][k] = calloc (b->queries, sizeof (double));
+        if (!socks[z][k] || !ms[z][k])
             rc = LNT_ENOMEM;
     }
-    /* Warm-up (connections, page cache, the hub's first read
+    /* Warm-up (connections, page cache, the hubs' first read
        transactions); the first json answer is kept to check its total. */
-    char *text = NULL;
-    double t;
-    for (int k = 0; !rc && k < S_Q_KINDS; k++)
-        for (size_t i = 0; !rc && i < BENCH_WARMUP; i++)
-            rc = s_round_trip (socks[k], &frames[k], k == S_Q_ECHO, &t,
-                               &size->answer[k],
-                               k == S_Q_JSON && i == 0 ? &text : NULL);
-    size->received = s_json_received (text);
-    free (text);
-    double cpu[S_Q_KINDS] = {0};
+    for (int i = 0; !rc && i < 2 * S_Q_KINDS; i++) {
+        int z = i / S_Q_KINDS, k = i % S_Q_KINDS;
+        char *text = NULL;
+        double t;
+        for (size_t n = 0; !rc && n < BENCH_WARMUP; n++)
+            rc = s_round_trip (socks[z][k], &frames[k], k == S_Q_ECHO, &t,
+                               &sizes[z].answer[k],
+                               k == S_Q_JSON && n == 0 ? &text : NULL);
+        if (k == S_Q_JSON)
+            sizes[z].received = s_json_received (text);
+        free (text);
+    }
     for (size_t done = 0, turn = 0; !rc && done < b->queries; turn++) {
         size_t n = b->queries - done < BENCH_BLOCK ? b->queries - done
                                                    : BENCH_BLOCK;
-        for (int j = 0; !rc && j < S_Q_KINDS; j++) {
-            int k = (int) ((turn + (size_t) j) % S_Q_KINDS);
-            double c0 = bench_cpu_seconds (hub);
-            for (size_t i = 0; !rc && i < n; i++)
-                rc = s_round_trip (socks[k], &frames[k], k == S_Q_ECHO,
-                                   &ms[k][done + i], &size->answer[k], NULL);
-            cpu[k] += bench_cpu_seconds (hub) - c0;
+        for (int j = 0; !rc && j < 2 * S_Q_KINDS; j++) {
+            int i = (int) ((turn + (size_t) j) % (2 * S_Q_KINDS));
+            int z = i / S_Q_KINDS, k = i % S_Q_KINDS;
+            double c0 = bench_cpu_seconds (hubs[z]);
+            for (size_t q = 0; !rc && q < n; q++)
+                rc = s_round_trip (socks[z][k], &frames[k], k == S_Q_ECHO,
+                                   &ms[z][k][done + q], &sizes[z].answer[k],
+                                   NULL);
+            cpu[z][k] += bench_cpu_seconds (hubs[z]) - c0;
         }
         done += n;
         if (bench_stop)
             rc = LNT_EINTERNAL;
     }
+    for (int i = 0; i < 2 * S_Q_KINDS; i++) {
+        int z = i / S_Q_KINDS, k = i % S_Q_KINDS;
+        sizes[z].hub_cpu_ms[k] = cpu[z][k] * 1000 / (double) b->queries;
+        if (!rc)
+            s_percentiles (ms[z][k], b->queries, &sizes[z].p50[k],
+                           &sizes[z].p99[k], &sizes[z].max[k]);
+        zsock_destroy (&socks[z][k]);
+        free (ms[z][k]);
+    }
+    for (int z = 0; z < 2; z++) {
+        if (!rc && !bench_alive (hubs[z], NULL)) {
+            fprintf (stderr, "%s: lontar-hub ended\n", S_PROG);
+            bench_log_tail (log[z]);
+            rc = LNT_EUNAVAIL;
+        }
+        if (hubs[z] > 0)
+            bench_proc_stop (hubs[z], 10);
+    }
     for (int k = 0; k < S_Q_KINDS; k++)
-        size->hub_cpu_ms[k] = cpu[k] * 1000 / (double) b->queries;
-    for (int k = 0; !rc && k < S_Q_KINDS; k++)
-        s_percentiles (ms[k], b->queries, &size->p50[k], &size->p99[k],
-                       &size->max[k]);
-    if (!rc && !bench_alive (hub, NULL)) {
-        fprintf (stderr, "%s: lontar-hub ended\n", S_PROG);
-        bench_log_tail (log);
-        rc = LNT_EUNAVAIL;
-    }
-    for (int k = 0; k < S_Q_KINDS; k++) {
-        zsock_destroy (&socks[k]);
         lnt_buf_free (&frames[k]);
-        free (ms[k]);
-    }
-    bench_proc_stop (hub, 10);
     return rc;
 }
 
-/*  Makes a store of size->slots records, times the queries on it, and
-    removes it.                                                           */
+/*  Makes the small and the large store, times the queries on both, and
+    removes them.                                                         */
 static int
-s_bench_size (const s_bench_t *b, const char *name, int echo_port,
-              bool verify, s_size_t *size)
+s_bench_query (const s_bench_t *b, int echo_port, s_size_t *sizes)
 {
-    char dir[4200];
-    snprintf (dir, sizeof dir, "%s/%s", s_root, name);
-    int rc = s_store_make (b, dir, size, verify);
+    char dirs[2][4200];
+    int rc = 0;
+    for (int z = 0; !rc && z < 2; z++) {
+        snprintf (dirs[z], sizeof dirs[z], "%s/%s", s_root,
+                  z ? "large" : "small");
+        rc = s_store_make (b, dirs[z], &sizes[z], z == 0 || b->verify);
+        if (!rc)
+            fprintf (stderr, "%s: made %zu records (%zu rollup keys, %.0f "
+                     "MiB) in %.1f s\n", S_PROG, sizes[z].records,
+                     sizes[z].rollup_keys, sizes[z].store_mib,
+                     sizes[z].make_s);
+    }
     if (!rc)
-        fprintf (stderr, "%s: made %zu records (%zu rollup keys, %.0f MiB) "
-                 "in %.1f s\n", S_PROG, size->records, size->rollup_keys,
-                 size->store_mib, size->make_s);
-    if (!rc)
-        rc = s_queries (b, dir, echo_port, size);
-    if (!s_keep)
-        bench_remove_tree (dir);
+        rc = s_queries (b, dirs, echo_port, sizes);
+    for (int z = 0; z < 2 && !s_keep; z++)
+        bench_remove_tree (dirs[z]);
     return rc;
 }
 
@@ -1611,9 +1630,7 @@ main (int argc, char **argv)
         pid_t echo = echo_port < 0 ? -1 : s_echo_start (echo_port);
         if (echo < 0)
             return 69;
-        rc = s_bench_size (&b, "small", echo_port, true, &r.size[0]);
-        if (!rc)
-            rc = s_bench_size (&b, "large", echo_port, b.verify, &r.size[1]);
+        rc = s_bench_query (&b, echo_port, r.size);
         bench_proc_stop (echo, 5);
     }
     if (!rc && (b.only & S_RUN_MERGE))
