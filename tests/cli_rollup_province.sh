@@ -165,9 +165,11 @@ def local_day(ms, off):
     return dt.date(1970, 1, 1) + dt.timedelta(days=(ms // 1000 + off * 60) // 86400)
 
 def progress(r):
-    # docs/ROLLUP.md: realisation / target, capped at 100 %, exactly; the
-    # mean over items is rounded (half up) once, when shown.
-    return min(F(r["realisation"]) / F(r["target"]), 1)
+    # docs/ROLLUP.md: realisation / target, capped at 100 %, taken to 10^-9
+    # of an item (rounded down); the mean over items is rounded (half up)
+    # once, when shown.
+    p = min(F(r["realisation"]) / F(r["target"]), 1)
+    return F(int(p * 10**9), 10**9)
 
 def nearest_rank(days, pct):
     if not days:
