@@ -12,7 +12,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define BENCH_PROG "bench_repl" /* the name in messages                   */
+#ifndef BENCH_PROG
+#define BENCH_PROG "bench_repl" /* the name in messages; a benchmark may set
+                                   its own with -DBENCH_PROG               */
+#endif
 
 /*  Set by bench_on_signal (SIGINT, SIGTERM): every wait gives up.         */
 extern volatile sig_atomic_t bench_stop;
