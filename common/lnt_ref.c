@@ -253,20 +253,46 @@ s_next (s_reader_t *r, int want, const char *header, lnt_why_t *why)
 #define F(i) lnt_csv_field (r.csv, (i))
 #define LINE lnt_csv_line (r.csv)
 
-/*  Grows an array by one element; NULL when out of memory or too many.    */
-static void *
-s_grow (void *array, size_t count, size_t size)
+/*  The rows a loader has read so far, in an array grown one at a time.    */
+typedef struct {
+    void *items;
+    size_t count;
+} s_rows_t;
+
+/*  Appends a row of SIZE bytes: LNT_ENOMEM when memory runs out or the
+    part has more than LNT_REF_MAX_ROWS rows.                              */
+static int
+s_rows_push (s_rows_t *rows, const void *row, size_t size)
 {
-    if (count >= LNT_REF_MAX_ROWS)
-        return NULL;
-    return realloc (array, (count + 1) * size);
+    if (rows->count >= LNT_REF_MAX_ROWS)
+        return LNT_ENOMEM;
+    char *grown = realloc (rows->items, (rows->count + 1) * size);
+    if (!grown)
+        return LNT_ENOMEM;
+    memcpy (grown + rows->count * size, row, size);
+    rows->items = grown;
+    rows->count++;
+    return 0;
+}
+
+/*  Ends a loader's reading loop: N is s_next's last answer (negative on a
+    bad line), RC the loop's own. On any error the rows are freed.         */
+static int
+s_rows_end (s_rows_t *rows, int n, int rc)
+{
+    if (n < 0)
+        rc = n;
+    if (rc) {
+        free (rows->items);
+        *rows = (s_rows_t) {NULL, 0};
+    }
+    return rc;
 }
 
 static int
 s_load_provinces (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
 {
-    s_province_t *rows = NULL;
-    size_t count = 0;
+    s_rows_t rows = {NULL, 0};
     int n, rc = 0;
     while ((n = s_next (&r, 3, "code", why)) > 0) {
         s_province_t p;
@@ -278,35 +304,26 @@ s_load_provinces (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
             break;
         }
         strcpy (p.code, F (0));
-        s_province_t *grown = s_grow (rows, count, sizeof p);
-        if (!grown) {
-            rc = LNT_ENOMEM;
+        if ((rc = s_rows_push (&rows, &p, sizeof p)))
             break;
-        }
-        rows = grown;
-        rows[count++] = p;
     }
-    if (n < 0)
-        rc = n;
-    if (rc) {
-        free (rows);
+    if ((rc = s_rows_end (&rows, n, rc)))
         return rc;
-    }
     free (self->provinces);
-    self->provinces = rows;
-    self->province_count = count;
+    self->provinces = rows.items;
+    self->province_count = rows.count;
     for (int i = 0; i < 100; i++)
         self->offset_by_code[i] = INT_MIN;
-    for (size_t i = 0; i < count; i++)
-        self->offset_by_code[atoi (rows[i].code) % 100] = rows[i].offset;
+    for (size_t i = 0; i < rows.count; i++)
+        self->offset_by_code[atoi (self->provinces[i].code) % 100]
+            = self->provinces[i].offset;
     return 0;
 }
 
 static int
 s_load_offices (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
 {
-    lnt_ref_office_t *rows = NULL;
-    size_t count = 0;
+    s_rows_t rows = {NULL, 0};
     int n, rc = 0;
     while ((n = s_next (&r, 4, "code", why)) > 0) {
         lnt_ref_office_t o;
@@ -327,32 +344,24 @@ s_load_offices (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
             || (rc = s_copy (o.name, sizeof o.name, F (3), r.part, LINE,
                              "name", why)))
             break;
-        for (size_t i = 0; i < count; i++)
-            if (strcmp (rows[i].code, o.code) == 0)
+        const lnt_ref_office_t *have = rows.items;
+        for (size_t i = 0; i < rows.count; i++)
+            if (strcmp (have[i].code, o.code) == 0)
                 rc = lnt_why (why, LNT_EINVAL,
                               "reference offices line %zu: office %s listed "
                               "twice", LINE, o.code);
         if (rc)
             break;
-        lnt_ref_office_t *grown = s_grow (rows, count, sizeof o);
-        if (!grown) {
-            rc = LNT_ENOMEM;
+        if ((rc = s_rows_push (&rows, &o, sizeof o)))
             break;
-        }
-        rows = grown;
-        rows[count++] = o;
     }
-    if (n < 0)
-        rc = n;
-    if (rc) {
-        free (rows);
+    if ((rc = s_rows_end (&rows, n, rc)))
         return rc;
-    }
-    if (count) /* qsort takes no NULL array, even of 0 elements   */
-        qsort (rows, count, sizeof *rows, s_office_cmp);
+    if (rows.count) /* qsort takes no NULL array, even of 0 elements */
+        qsort (rows.items, rows.count, sizeof (lnt_ref_office_t), s_office_cmp);
     free (self->offices);
-    self->offices = rows;
-    self->office_count = count;
+    self->offices = rows.items;
+    self->office_count = rows.count;
     return 0;
 }
 
@@ -380,8 +389,7 @@ s_load_areas (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
 static int
 s_load_answers (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
 {
-    s_answer_t *rows = NULL;
-    size_t count = 0;
+    s_rows_t rows = {NULL, 0};
     int n, rc = 0;
     while ((n = s_next (&r, 3, "answer_type", why)) > 0) {
         s_answer_t a;
@@ -398,31 +406,21 @@ s_load_answers (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
                           "not a number from 0 to 1", LINE, F (2));
             break;
         }
-        s_answer_t *grown = s_grow (rows, count, sizeof a);
-        if (!grown) {
-            rc = LNT_ENOMEM;
+        if ((rc = s_rows_push (&rows, &a, sizeof a)))
             break;
-        }
-        rows = grown;
-        rows[count++] = a;
     }
-    if (n < 0)
-        rc = n;
-    if (rc) {
-        free (rows);
+    if ((rc = s_rows_end (&rows, n, rc)))
         return rc;
-    }
     free (self->answers);
-    self->answers = rows;
-    self->answer_count = count;
+    self->answers = rows.items;
+    self->answer_count = rows.count;
     return 0;
 }
 
 static int
 s_load_bands (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
 {
-    lnt_ref_band_t *rows = NULL;
-    size_t count = 0;
+    s_rows_t rows = {NULL, 0};
     int n, rc = 0;
     while ((n = s_next (&r, 3, "grade", why)) > 0) {
         lnt_ref_band_t b;
@@ -442,23 +440,14 @@ s_load_bands (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
         }
         b.above = (int) above;
         b.up_to = (int) up_to;
-        lnt_ref_band_t *grown = s_grow (rows, count, sizeof b);
-        if (!grown) {
-            rc = LNT_ENOMEM;
+        if ((rc = s_rows_push (&rows, &b, sizeof b)))
             break;
-        }
-        rows = grown;
-        rows[count++] = b;
     }
-    if (n < 0)
-        rc = n;
-    if (rc) {
-        free (rows);
+    if ((rc = s_rows_end (&rows, n, rc)))
         return rc;
-    }
     free (self->bands);
-    self->bands = rows;
-    self->band_count = count;
+    self->bands = rows.items;
+    self->band_count = rows.count;
     return 0;
 }
 
@@ -477,8 +466,7 @@ s_day_kind (const char *text, bool *working)
 static int
 s_load_slas (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
 {
-    lnt_ref_sla_t *rows = NULL;
-    size_t count = 0;
+    s_rows_t rows = {NULL, 0};
     int n, rc = 0;
     while ((n = s_next (&r, 5, "class", why)) > 0) {
         lnt_ref_sla_t s;
@@ -494,23 +482,14 @@ s_load_slas (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
                           "day kinds working or calendar", LINE);
             break;
         }
-        lnt_ref_sla_t *grown = s_grow (rows, count, sizeof s);
-        if (!grown) {
-            rc = LNT_ENOMEM;
+        if ((rc = s_rows_push (&rows, &s, sizeof s)))
             break;
-        }
-        rows = grown;
-        rows[count++] = s;
     }
-    if (n < 0)
-        rc = n;
-    if (rc) {
-        free (rows);
+    if ((rc = s_rows_end (&rows, n, rc)))
         return rc;
-    }
     free (self->slas);
-    self->slas = rows;
-    self->sla_count = count;
+    self->slas = rows.items;
+    self->sla_count = rows.count;
     return 0;
 }
 
@@ -551,8 +530,7 @@ s_load_instrument (lnt_ref_t *self, const char *id, s_reader_t r,
     if (strlen (id) == 0 || strlen (id) >= sizeof self->instruments[0].id)
         return lnt_why (why, LNT_EINVAL, "instrument id \"%s\" must be 1-63 "
                         "bytes", id);
-    lnt_ref_node_t *nodes = NULL;
-    size_t count = 0;
+    s_rows_t rows = {NULL, 0};
     int n, rc = 0;
     while ((n = s_next (&r, 6, "node", why)) > 0) {
         lnt_ref_node_t node;
@@ -605,13 +583,14 @@ s_load_instrument (lnt_ref_t *self, const char *id, s_reader_t r,
         if (rc)
             break;
         bool parent_found = !*node.parent;
-        for (size_t i = 0; i < count; i++) {
-            if (strcmp (nodes[i].code, node.code) == 0) {
+        const lnt_ref_node_t *have = rows.items;
+        for (size_t i = 0; i < rows.count; i++) {
+            if (strcmp (have[i].code, node.code) == 0) {
                 rc = lnt_why (why, LNT_EINVAL, "%s line %zu: node %s listed "
                               "twice", r.part, LINE, node.code);
                 break;
             }
-            if (strcmp (nodes[i].code, node.parent) == 0)
+            if (strcmp (have[i].code, node.parent) == 0)
                 parent_found = true;
         }
         if (!rc && !parent_found)
@@ -620,45 +599,35 @@ s_load_instrument (lnt_ref_t *self, const char *id, s_reader_t r,
                           node.parent, node.code);
         if (rc)
             break;
-        lnt_ref_node_t *grown = s_grow (nodes, count, sizeof node);
-        if (!grown) {
-            rc = LNT_ENOMEM;
+        if ((rc = s_rows_push (&rows, &node, sizeof node)))
             break;
-        }
-        nodes = grown;
-        nodes[count++] = node;
     }
-    if (n < 0)
-        rc = n;
-    if (!rc && count == 0)
+    if (n >= 0 && !rc && rows.count == 0)
         rc = lnt_why (why, LNT_EINVAL, "%s has no nodes", r.part);
     size_t slot = self->instrument_count;
     for (size_t i = 0; i < self->instrument_count; i++)
         if (strcmp (self->instruments[i].id, id) == 0)
             slot = i;
-    if (!rc && slot == LNT_REF_MAX_INSTRUMENTS)
+    if (n >= 0 && !rc && slot == LNT_REF_MAX_INSTRUMENTS)
         rc = lnt_why (why, LNT_EINVAL, "more than %d instruments",
                       LNT_REF_MAX_INSTRUMENTS);
-    if (rc) {
-        free (nodes);
+    if ((rc = s_rows_end (&rows, n, rc)))
         return rc;
-    }
     lnt_ref_instrument_t *in = &self->instruments[slot];
     if (slot == self->instrument_count)
         self->instrument_count++;
     else
         free (in->nodes);
     snprintf (in->id, sizeof in->id, "%s", id);
-    in->nodes = nodes;
-    in->node_count = count;
+    in->nodes = rows.items;
+    in->node_count = rows.count;
     return 0;
 }
 
 static int
 s_load_assigns (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
 {
-    s_assign_t *rows = NULL;
-    size_t count = 0;
+    s_rows_t rows = {NULL, 0};
     int n, rc = 0;
     while ((n = s_next (&r, 3, "year", why)) > 0) {
         s_assign_t a;
@@ -684,23 +653,14 @@ s_load_assigns (lnt_ref_t *self, s_reader_t r, lnt_why_t *why)
             || (rc = s_copy (a.instrument, sizeof a.instrument, F (2),
                              r.part, LINE, "instrument", why)))
             break;
-        s_assign_t *grown = s_grow (rows, count, sizeof a);
-        if (!grown) {
-            rc = LNT_ENOMEM;
+        if ((rc = s_rows_push (&rows, &a, sizeof a)))
             break;
-        }
-        rows = grown;
-        rows[count++] = a;
     }
-    if (n < 0)
-        rc = n;
-    if (rc) {
-        free (rows);
+    if ((rc = s_rows_end (&rows, n, rc)))
         return rc;
-    }
     free (self->assigns);
-    self->assigns = rows;
-    self->assign_count = count;
+    self->assigns = rows.items;
+    self->assign_count = rows.count;
     return 0;
 }
 
