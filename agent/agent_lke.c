@@ -1,5 +1,5 @@
 /*  agent_lke.c - "lontar-agent lke ...": the office's self-assessment
-    answers on the evaluation worksheet (LKE): answer, list.              */
+    answers on the evaluation worksheet (LKE): answer, list, delete.      */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +11,7 @@ static const char *s_usage =
     "                               [--evidence T] [--justification T]\n"
     "                               [--instrument ID]\n"
     "       lontar-agent lke list [--year Y]\n"
+    "       lontar-agent lke delete --year Y --item CODE\n"
     "\n"
     "Self-assessment answers on the RB evaluation worksheet (LKE).\n"
     "  CODE:     an item of the instrument, such as A1.3 (see the items with\n"
@@ -21,8 +22,14 @@ static const char *s_usage =
     "            office and year, else permenpanrb-26-2020-pemenuhan\n"
     "A new answer to the same item and year replaces the whole answer,\n"
     "evidence included. The list shows the province's verified answer too.\n"
+    "delete (hapus) withdraws the office's answer to an item, one given by\n"
+    "mistake: it leaves the list, the export and the scores, here and (once\n"
+    "sent) at the provincial hub. The item can be answered again later. An\n"
+    "assessor's verdict on the withdrawn answer stays with the hub; after a\n"
+    "new answer, ask the assessor to verify again.\n"
     "\n"
-    "answer prints the answer's id.\n"
+    "answer prints the answer's id; delete prints what it deleted\n"
+    "({\"id\": ..., \"deleted\": true} in JSON).\n"
     "Options: --data DIR, --format table|csv|json, -h/--help.\n";
 
 static int
@@ -179,6 +186,56 @@ s_list (agent_common_t *common, int argc, char **argv)
     return rc;
 }
 
+/*  delete: withdraws the office's answer to an item.                      */
+static int
+s_delete (agent_common_t *common, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"year", required_argument, NULL, 'y'},
+        {"item", required_argument, NULL, 'i'},
+        AGENT_COMMON_OPTIONS,
+        {NULL, 0, NULL, 0}};
+    int rc = 0, c, year = 0;
+    const char *item = NULL;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
+        if (c == 'y')
+            rc = lnt_cli_int (AGENT_PROG, "--year", optarg, 2000, 2100, &year);
+        else if (c == 'i')
+            item = optarg;
+        else if ((rc = agent_common_option (common, c, s_usage)) < 0)
+            rc = agent_bad_option (s_usage);
+    }
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (optind < argc)
+        return lnt_cli_usage (AGENT_PROG, "unexpected argument \"%s\"; lke "
+                              "delete takes --year and --item", argv[optind]);
+    if (!year || !item)
+        return lnt_cli_usage (AGENT_PROG, "lke delete needs --year and --item");
+    if (!*item || strlen (item) > LNT_ITEM_MAX)
+        return lnt_cli_usage (AGENT_PROG, "--item \"%.20s\" is not an item "
+                              "code such as A1.3", item);
+    lnt_node_t *node = NULL;
+    if ((rc = agent_open (common, 0, &node)))
+        return rc;
+    lnt_why_t why = {""};
+    lnt_lke_answer_t *a = malloc (sizeof *a);
+    int err = a ? lnt_office_lke_delete (node, year, item, a, &why)
+                : LNT_ENOMEM;
+    if (err)
+        rc = lnt_cli_fail (AGENT_PROG, err, &why);
+    else if (common->format == LNT_OUT_JSON) {
+        printf ("{\"id\": ");
+        lnt_out_json_string (stdout, a->id);
+        printf (", \"deleted\": true}\n");
+    }
+    else
+        printf ("deleted LKE answer %s (answer %s)\n", a->id, a->answer);
+    free (a);
+    lnt_node_destroy (&node);
+    return rc;
+}
+
 int
 agent_lke (int argc, char **argv)
 {
@@ -197,6 +254,8 @@ agent_lke (int argc, char **argv)
         return s_answer (&common, argc - 1, argv + 1);
     if (strcmp (verb, "list") == 0)
         return s_list (&common, argc - 1, argv + 1);
-    return lnt_cli_usage (AGENT_PROG, "unknown lke command \"%s\"; use answer "
-                          "or list", verb);
+    if (strcmp (verb, "delete") == 0)
+        return s_delete (&common, argc - 1, argv + 1);
+    return lnt_cli_usage (AGENT_PROG, "unknown lke command \"%s\"; use answer, "
+                          "list or delete", verb);
 }

@@ -1,5 +1,5 @@
 /*  agent_rb.c - "lontar-agent rb ...": the RB action plan (rencana aksi):
-    add, update, list.                                                     */
+    add, update, list, delete.                                             */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +14,7 @@ static const char *s_usage =
     "       lontar-agent rb update ID [--realisation N] [--status S]\n"
     "                           [--evidence T] [--due DATE] [--person N]\n"
     "       lontar-agent rb list [--year Y] [--area A] [--status S]\n"
+    "       lontar-agent rb delete ID\n"
     "\n"
     "Items of the office's Reformasi Birokrasi action plan (rencana aksi).\n"
     "  area:     1-8, the areas of change (1 Manajemen Perubahan ...\n"
@@ -23,8 +24,14 @@ static const char *s_usage =
     "  status:   planned -> in_progress -> done; any -> cancelled\n"
     "            (cancelled items count nowhere and cannot change)\n"
     "  evidence: a title, a link or a SHA-256 of the document\n"
+    "  delete (hapus) removes an item entered by mistake, such as a\n"
+    "            duplicate or a test entry, in any status: it leaves every\n"
+    "            listing, export and count, here and (once sent) at the\n"
+    "            provincial hub. It cannot be undone. Work that stopped is\n"
+    "            cancelled, not deleted.\n"
     "\n"
-    "add prints the new id; update prints the item.\n"
+    "add prints the new id; update prints the item; delete prints what it\n"
+    "deleted ({\"id\": ..., \"deleted\": true} in JSON).\n"
     "Options: --data DIR, --format table|csv|json, -h/--help.\n";
 
 static int
@@ -312,6 +319,42 @@ s_list (agent_common_t *common, int argc, char **argv)
     return rc;
 }
 
+/*  delete: an item entered by mistake.                                    */
+static int
+s_delete (agent_common_t *common, int argc, char **argv)
+{
+    static const struct option options[] = {AGENT_COMMON_OPTIONS,
+                                            {NULL, 0, NULL, 0}};
+    int rc = 0, c;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1)
+        if ((rc = agent_common_option (common, c, s_usage)) < 0)
+            rc = agent_bad_option (s_usage);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (argc - optind != 1)
+        return lnt_cli_usage (AGENT_PROG, "rb delete needs one ID");
+    lnt_node_t *node = NULL;
+    if ((rc = agent_open (common, 0, &node)))
+        return rc;
+    lnt_why_t why = {""};
+    lnt_rb_item_t *r = malloc (sizeof *r);
+    int err = r ? lnt_office_rb_delete (node, argv[optind], r, &why)
+                : LNT_ENOMEM;
+    if (err)
+        rc = lnt_cli_fail (AGENT_PROG, err, &why);
+    else if (common->format == LNT_OUT_JSON) {
+        printf ("{\"id\": ");
+        lnt_out_json_string (stdout, r->id);
+        printf (", \"deleted\": true}\n");
+    }
+    else
+        printf ("deleted action-plan item %s (%s, %s)\n", r->id, r->activity,
+                lnt_word (LNT_WORD_RB_STATUS, r->status));
+    free (r);
+    lnt_node_destroy (&node);
+    return rc;
+}
+
 int
 agent_rb (int argc, char **argv)
 {
@@ -332,6 +375,8 @@ agent_rb (int argc, char **argv)
         return s_update (&common, argc - 1, argv + 1);
     if (strcmp (verb, "list") == 0)
         return s_list (&common, argc - 1, argv + 1);
+    if (strcmp (verb, "delete") == 0)
+        return s_delete (&common, argc - 1, argv + 1);
     return lnt_cli_usage (AGENT_PROG, "unknown rb command \"%s\"; use add, "
-                          "update or list", verb);
+                          "update, list or delete", verb);
 }

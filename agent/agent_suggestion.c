@@ -1,5 +1,5 @@
 /*  agent_suggestion.c - "lontar-agent suggestion ...": the suggestion box
-    (kotak saran): add, list, show, status, respond.                      */
+    (kotak saran): add, list, show, status, respond, delete.              */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +16,7 @@ static const char *s_usage =
     "       lontar-agent suggestion show ID\n"
     "       lontar-agent suggestion status ID STATUS [--note T]\n"
     "       lontar-agent suggestion respond ID --text T\n"
+    "       lontar-agent suggestion delete ID\n"
     "\n"
     "Suggestions, complaints and requests from citizens (saran dan pengaduan).\n"
     "  channel:  website, suggestion_box, letter, in_person, phone, lapor,\n"
@@ -32,8 +33,16 @@ static const char *s_usage =
     "            in_progress -> on_hold, referred, done; on_hold ->\n"
     "            in_progress, done; referred -> done; done -> archived\n"
     "  respond records the answer given to the citizen and sets done.\n"
+    "  delete (hapus) removes a suggestion entered by mistake, such as a\n"
+    "            duplicate or a test entry, in any status: it leaves every\n"
+    "            listing, export and count, here and (once sent) at the\n"
+    "            provincial hub, and the reporter's name and contact and a\n"
+    "            confidential text are erased. It cannot be undone and the\n"
+    "            number is not given again. A real suggestion is closed\n"
+    "            with a status (archived, not_our_authority), not deleted.\n"
     "\n"
-    "add prints the tracking number; status and respond print the record.\n"
+    "add prints the tracking number; status and respond print the record;\n"
+    "delete prints what it deleted ({\"id\": ..., \"deleted\": true} in JSON).\n"
     "Options: --data DIR, --format table|csv|json, -h/--help.\n";
 
 /*  Copies an option's text into a bounded field, refusing what is longer. */
@@ -374,6 +383,45 @@ s_one (agent_common_t *common, const char *verb, int argc, char **argv)
     return rc;
 }
 
+/*  delete: a suggestion entered by mistake.                               */
+static int
+s_delete (agent_common_t *common, int argc, char **argv)
+{
+    static const struct option options[] = {AGENT_COMMON_OPTIONS,
+                                            {NULL, 0, NULL, 0}};
+    int rc = 0, c;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1)
+        if ((rc = agent_common_option (common, c, s_usage)) < 0)
+            rc = agent_bad_option (s_usage);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (argc - optind != 1)
+        return lnt_cli_usage (AGENT_PROG, "suggestion delete needs one ID");
+    lnt_node_t *node = NULL;
+    lnt_suggestion_t *s = malloc (sizeof *s);
+    if (!s)
+        return 70;
+    if ((rc = agent_open (common, 0, &node))) {
+        free (s);
+        return rc;
+    }
+    lnt_why_t why = {""};
+    int err = lnt_office_suggestion_delete (node, argv[optind], s, &why);
+    if (err)
+        rc = lnt_cli_fail (AGENT_PROG, err, &why);
+    else if (common->format == LNT_OUT_JSON) {
+        printf ("{\"id\": ");
+        lnt_out_json_string (stdout, s->id);
+        printf (", \"deleted\": true}\n");
+    }
+    else
+        printf ("deleted suggestion %s (%s, %s)\n", s->id, s->subject,
+                lnt_word (LNT_WORD_STATUS, s->status));
+    lnt_node_destroy (&node);
+    free (s);
+    return rc;
+}
+
 int
 agent_suggestion (int argc, char **argv)
 {
@@ -395,6 +443,9 @@ agent_suggestion (int argc, char **argv)
     if (strcmp (verb, "show") == 0 || strcmp (verb, "status") == 0
         || strcmp (verb, "respond") == 0)
         return s_one (&common, verb, argc - 1, argv + 1);
+    if (strcmp (verb, "delete") == 0)
+        return s_delete (&common, argc - 1, argv + 1);
     return lnt_cli_usage (AGENT_PROG, "unknown suggestion command \"%s\"; "
-                          "use add, list, show, status or respond", verb);
+                          "use add, list, show, status, respond or delete",
+                          verb);
 }

@@ -33,6 +33,23 @@ s_missing (lnt_why_t *why, const char *what, const char *id)
                     "list them to see the ids", what, id);
 }
 
+/*  Why a record that was deleted cannot be used: when (local time when
+    ref is given, else UTC), and that a tombstone is all that is left.   */
+static int
+s_deleted (lnt_why_t *why, const char *what, const lnt_record_t *rec,
+           const lnt_ref_t *ref, const char *tail)
+{
+    int64_t ms = lnt_clock_ms (rec->sec[LNT_SECTION_OFFICE].version);
+    char when[32];
+    if (ref)
+        lnt_time_format_local (ms, lnt_ref_utc_offset (ref, rec->office),
+                               when);
+    else
+        lnt_time_format_utc (ms, when);
+    return lnt_why (why, LNT_ENOTFOUND, "%s %s was deleted (dihapus) on %s; "
+                    "%s", what, rec->id, when, tail);
+}
+
 int
 lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
                                lnt_suggestion_t *s, const lnt_private_t *p,
@@ -138,11 +155,13 @@ lnt_office_suggestion_get (lnt_node_t *node, lnt_txn_t *txn, const char *id,
 {
     lnt_record_t rec;
     int rc = lnt_node_get (txn, LNT_KIND_SUGGESTION, id, &rec, why);
-    if (rc == LNT_ENOTFOUND || (!rc && (!rec.sec[0].present
-                                        || rec.sec[0].deleted)))
+    if (rc == LNT_ENOTFOUND || (!rc && !rec.sec[0].present))
         return s_missing (why, "suggestion", id);
     if (rc)
         return rc;
+    if (rec.sec[0].deleted)
+        return s_deleted (why, "suggestion", &rec, lnt_node_ref (node),
+                          "a deleted suggestion cannot be shown or changed");
     memset (s, 0, sizeof *s);
     if ((rc = lnt_codec_suggestion_decode (rec.sec[0].body, rec.sec[0].body_len,
                                            s, why)))
@@ -161,7 +180,6 @@ lnt_office_suggestion_get (lnt_node_t *node, lnt_txn_t *txn, const char *id,
         rc = lnt_codec_private_decode (val, len, p, why);
     if (!rc && s->privacy == LNT_PR_CONFIDENTIAL)
         memcpy (s->text, p->text, sizeof s->text);
-    (void) node;
     return rc;
 }
 
@@ -338,11 +356,13 @@ lnt_office_rb_get (lnt_txn_t *txn, const char *id, lnt_rb_item_t *r,
 {
     lnt_record_t rec;
     int rc = lnt_node_get (txn, LNT_KIND_RB_ITEM, id, &rec, why);
-    if (rc == LNT_ENOTFOUND || (!rc && (!rec.sec[0].present
-                                        || rec.sec[0].deleted)))
+    if (rc == LNT_ENOTFOUND || (!rc && !rec.sec[0].present))
         return s_missing (why, "action-plan item", id);
     if (rc)
         return rc;
+    if (rec.sec[0].deleted)
+        return s_deleted (why, "action-plan item", &rec, NULL,
+                          "a deleted item cannot be shown or changed");
     memset (r, 0, sizeof *r);
     rc = lnt_codec_rb_item_decode (rec.sec[0].body, rec.sec[0].body_len, r,
                                    why);
@@ -444,6 +464,96 @@ lnt_office_lke_answer (lnt_node_t *node, lnt_lke_answer_t *a, lnt_why_t *why)
 {
     s_lke_t l = {node, a, why};
     return lnt_store_write (lnt_node_store (node), s_lke_answer, &l);
+}
+
+/*  ---- deletes ------------------------------------------------------------ */
+
+typedef struct {
+    lnt_node_t *node;      /* the office                                   */
+    uint8_t kind;          /* the record's kind                            */
+    const char *id;        /* the record                                   */
+    void *out;             /* the kind's struct: the record as it was      */
+    lnt_why_t *why;        /* why it was refused                           */
+} s_delete_t;
+
+/*  Reads an LKE answer's office section into a.                           */
+static int
+s_lke_decode (const lnt_record_t *rec, lnt_lke_answer_t *a, lnt_why_t *why)
+{
+    memset (a, 0, sizeof *a);
+    int rc = lnt_codec_lke_answer_decode (rec->sec[0].body, rec->sec[0].body_len,
+                                          a, why);
+    snprintf (a->id, sizeof a->id, "%s", rec->id);
+    snprintf (a->office, sizeof a->office, "%s", rec->office);
+    return rc;
+}
+
+static int
+s_delete (lnt_txn_t *txn, void *arg)
+{
+    s_delete_t *d = arg;
+    static const char *what[] = {"", "suggestion", "action-plan item",
+                                 "LKE answer"};
+    assert (d->kind >= LNT_KIND_SUGGESTION && d->kind <= LNT_KIND_LKE_ANSWER);
+    lnt_record_t rec;
+    int rc = lnt_node_get (txn, d->kind, d->id, &rec, d->why);
+    if (rc == LNT_ENOTFOUND || (!rc && !rec.sec[0].present))
+        return s_missing (d->why, what[d->kind], d->id);
+    if (rc)
+        return rc;
+    if (rec.sec[0].deleted)
+        return s_deleted (d->why, what[d->kind], &rec, lnt_node_ref (d->node),
+                          "it cannot be deleted again");
+    /* The record as it was, for the caller to say what went.            */
+    if (d->kind == LNT_KIND_SUGGESTION)
+        rc = lnt_office_suggestion_get (d->node, txn, d->id, d->out, NULL,
+                                        d->why);
+    else if (d->kind == LNT_KIND_RB_ITEM)
+        rc = lnt_office_rb_get (txn, d->id, d->out, d->why);
+    else
+        rc = s_lke_decode (&rec, d->out, d->why);
+    /* The tombstone replicates like any change; the private data (the
+       reporter, a confidential text) never did, and goes here.          */
+    if (!rc)
+        rc = lnt_node_write_section (d->node, txn, d->kind, d->id,
+                                     lnt_node_code (d->node),
+                                     LNT_SECTION_OFFICE, NULL, 0, true, NULL);
+    if (!rc && d->kind == LNT_KIND_SUGGESTION) {
+        rc = lnt_txn_del (txn, LNT_DB_PRIVATE, d->id, strlen (d->id));
+        if (rc == LNT_ENOTFOUND)
+            rc = 0;
+    }
+    return rc;
+}
+
+int
+lnt_office_suggestion_delete (lnt_node_t *node, const char *id,
+                              lnt_suggestion_t *out, lnt_why_t *why)
+{
+    s_delete_t d = {node, LNT_KIND_SUGGESTION, id, out, why};
+    return lnt_store_write (lnt_node_store (node), s_delete, &d);
+}
+
+int
+lnt_office_rb_delete (lnt_node_t *node, const char *id, lnt_rb_item_t *out,
+                      lnt_why_t *why)
+{
+    s_delete_t d = {node, LNT_KIND_RB_ITEM, id, out, why};
+    return lnt_store_write (lnt_node_store (node), s_delete, &d);
+}
+
+int
+lnt_office_lke_delete (lnt_node_t *node, int year, const char *item,
+                       lnt_lke_answer_t *out, lnt_why_t *why)
+{
+    if (year < 2000 || year > 2100 || strlen (item) > LNT_ITEM_MAX)
+        return lnt_why (why, LNT_EINVAL, "no LKE answer of year %d and item "
+                        "\"%.20s\" can exist: the year is 2000-2100 and an "
+                        "item code such as A1.3", year, item);
+    char id[LNT_ID_MAX + 1];
+    lnt_id_lke_answer (id, lnt_node_code (node), year, item);
+    s_delete_t d = {node, LNT_KIND_LKE_ANSWER, id, out, why};
+    return lnt_store_write (lnt_node_store (node), s_delete, &d);
 }
 
 int

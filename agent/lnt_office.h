@@ -24,7 +24,8 @@ int lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
                                    lnt_why_t *why);
 
 /*  Reads a suggestion with its private data put back (p may be NULL).
-    0, LNT_ENOTFOUND (why says so) or a store error.                      */
+    0, LNT_ENOTFOUND (why says so: no such id, or deleted and when) or a
+    store error.                                                          */
 int lnt_office_suggestion_get (lnt_node_t *node, lnt_txn_t *txn,
                                const char *id, lnt_suggestion_t *s,
                                lnt_private_t *p, lnt_why_t *why);
@@ -62,7 +63,8 @@ int lnt_office_rb_update (lnt_node_t *node, const char *id,
                           const lnt_rb_patch_t *patch, lnt_rb_item_t *out,
                           lnt_why_t *why);
 
-/*  Reads an action-plan item. 0, LNT_ENOTFOUND or a store error.          */
+/*  Reads an action-plan item. 0, LNT_ENOTFOUND (no such id, or deleted)
+    or a store error.                                                      */
 int lnt_office_rb_get (lnt_txn_t *txn, const char *id, lnt_rb_item_t *r,
                        lnt_why_t *why);
 
@@ -75,6 +77,32 @@ int lnt_office_lke_answer (lnt_node_t *node, lnt_lke_answer_t *a,
                            lnt_why_t *why);
 int lnt_office_lke_answer_txn (lnt_node_t *node, lnt_txn_t *txn,
                                lnt_lke_answer_t *a, lnt_why_t *why);
+
+/*  Deletes (hapus) a record staff entered by mistake, such as a duplicate
+    or a test entry: writes a tombstone of its office section (DESIGN
+    section 4) with a new version, which replicates to the hub like any
+    change. A deleted record is left out of listings, export and rollups,
+    never comes back by replay, and cannot be changed or deleted again;
+    any status may be deleted. For a suggestion, its private data (the
+    reporter's name and contact, a confidential text) is removed in the
+    same transaction. An LKE answer is named by year and item; answering
+    the item again after its delete writes a new answer with a greater
+    version. An assessor's verdict, if any, stays in the record's province
+    section (only the hub writes it). A known gap: a store restored from a
+    backup made before the delete gets the tombstone back from the hub,
+    but the private data in the backup stays (never shown: show refuses a
+    deleted suggestion, and export never holds the reporter); applying
+    the tombstone (lnt_uplink.c) does not remove it yet.
+    out receives the record as it was (not NULL). Returns 0, or:
+    LNT_ENOTFOUND no such record, or deleted already (why says which, and
+    when); LNT_EINVAL (lke) a year or item that cannot name an answer; or
+    a store error. A refused delete changes nothing.                     */
+int lnt_office_suggestion_delete (lnt_node_t *node, const char *id,
+                                  lnt_suggestion_t *out, lnt_why_t *why);
+int lnt_office_rb_delete (lnt_node_t *node, const char *id,
+                          lnt_rb_item_t *out, lnt_why_t *why);
+int lnt_office_lke_delete (lnt_node_t *node, int year, const char *item,
+                           lnt_lke_answer_t *out, lnt_why_t *why);
 
 /*  Calls fn for every record of kind, in id order, until fn returns
     non-zero (which is returned). The record borrows from txn.            */

@@ -17,7 +17,7 @@ static const char *s_usage =
     "                             [--data DIR]\n"
     "\n"
     "Records the assessor's verified answer to an office's LKE item (the\n"
-    "office must have answered it). ANSWER is as the item's answer type\n"
+    "office must have answered it, and not deleted the answer). ANSWER is as the item's answer type\n"
     "allows (Y/T, A-D, or 0-100 for a percentage). It reaches the office,\n"
     "where 'lontar-agent lke list' shows both answers. Verifying again\n"
     "replaces the verdict.\n";
@@ -36,13 +36,24 @@ s_verify (lnt_txn_t *txn, void *arg)
     lnt_record_t rec;
     lnt_lke_answer_t a;
     int rc = lnt_node_get (txn, LNT_KIND_LKE_ANSWER, sv->id, &rec, sv->why);
-    if (rc == LNT_ENOTFOUND || (!rc && (!rec.sec[0].present
-                                        || rec.sec[0].deleted)))
+    if (rc == LNT_ENOTFOUND || (!rc && !rec.sec[0].present))
         return lnt_why (sv->why, LNT_ENOTFOUND, "the hub holds no answer %s; "
                         "the office must answer the item first (see "
                         "lontar-hub offices for its replication)", sv->id);
     if (rc)
         return rc;
+    if (rec.sec[0].deleted) {
+        /* The office withdrew its answer (lontar-agent lke delete): a
+           verdict on it would count nowhere and mislead.                 */
+        char when[17];
+        lnt_time_format_local (lnt_clock_ms (rec.sec[0].version),
+                               lnt_ref_utc_offset (lnt_node_ref (sv->hub),
+                                                   rec.office), when);
+        return lnt_why (sv->why, LNT_ENOTFOUND, "office %s deleted (withdrew) "
+                        "its answer %s on %s, local time; there is nothing "
+                        "to verify until the office answers the item again",
+                        rec.office, sv->id, when);
+    }
     memset (&a, 0, sizeof a);
     if ((rc = lnt_codec_lke_answer_decode (rec.sec[0].body,
                                            rec.sec[0].body_len, &a, sv->why)))

@@ -97,6 +97,52 @@ expect_exit 0 A suggestion respond "$S1" --text 'sudah'
 R 65 suggestion respond "$S1" --text 'lagi'
 R 65 rb update "$RB1" --status planned
 
+section "delete: unknown ids, records deleted already, usage"
+R 65 suggestion delete 3503-2001-999999
+expect_contains "$ERR" "3503-2001-999999" "the unknown id is named"
+R 65 rb delete 3503-RB-2001-9999
+expect_contains "$ERR" "3503-RB-2001-9999" "the unknown item is named"
+R 65 lke delete --year "$CUR" --item A1.3
+expect_contains "$ERR" "3503-LKE-$CUR-A1.3" "an item never answered is named"
+R 65 lke delete --year 2001 --item A1.1
+R 65 lke delete --year "$CUR" --item NOPE
+R 65 rb delete "$S1"
+R 65 suggestion delete "$RB1"
+R 65 suggestion delete 3320-2026-000001
+expect_exit 0 A "${ADD[@]}" --subject 'salah ketik' --reporter-name 'Pelapor Uji'
+DEL=$OUT
+expect_exit 0 A suggestion delete "$DEL"
+R 65 suggestion delete "$DEL"
+expect_contains "$ERR" "$DEL was deleted" "a deleted suggestion is named as deleted"
+expect_contains "$ERR" "again"
+R 65 suggestion show "$DEL"
+expect_contains "$ERR" "deleted"
+R 65 suggestion status "$DEL" verified
+R 65 suggestion respond "$DEL" --text 'jawaban'
+# A cancelled item may be deleted; then nothing more
+expect_exit 0 A rb delete "$RB1"
+R 65 rb delete "$RB1"
+expect_contains "$ERR" "deleted"
+R 65 rb update "$RB1" --status planned
+expect_exit 0 A lke delete --year "$CUR" --item A1.1
+R 65 lke delete --year "$CUR" --item A1.1
+expect_contains "$ERR" "deleted"
+R 64 suggestion delete
+R 64 suggestion delete "$S1" "$S2"
+R 64 suggestion delete "$S1" --no-such-option
+R 64 suggestion delete "$S1" --format xml
+R 64 rb delete
+R 64 rb delete "$RB1" extra
+R 64 lke delete --year "$CUR"
+R 64 lke delete --item A1.1
+R 64 lke delete --year 26 --item A1.1
+R 64 lke delete --year "$CUR" --item ''
+R 64 lke delete --year "$CUR" --item "$(printf 'A%.0s' $(seq 20))"
+R 64 lke delete --year "$CUR" --item A1.1 A1.3
+expect_exit 69 "$AGENT" suggestion delete "$S1" --data "$T/nonexistent"
+[ ! -e "$T/nonexistent" ] && pass "a delete in a missing store creates nothing" \
+    || fail "a delete in a missing store created $T/nonexistent"
+
 section "import: files that cannot be read"
 R 74 import "$T/no-such-file.csv"
 expect_contains "$ERR" "no-such-file.csv" "the missing file is named"

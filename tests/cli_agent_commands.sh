@@ -20,9 +20,10 @@ expect_exit 64 "$AGENT"
 expect_eq "$OUT" "" "no command: usage goes to stderr, not stdout"
 expect_contains "$ERR" "Usage:"
 for args in "init" "suggestion" "suggestion add" "suggestion list" \
-    "suggestion show" "suggestion status" "suggestion respond" "rb" "rb add" \
-    "rb update" "rb list" "lke" "lke answer" "lke list" "import" "export" \
-    "backup" "status" "run"; do
+    "suggestion show" "suggestion status" "suggestion respond" \
+    "suggestion delete" "rb" "rb add" "rb update" "rb list" "rb delete" "lke" \
+    "lke answer" "lke list" "lke delete" "import" "export" "backup" "status" \
+    "run"; do
     # shellcheck disable=SC2086
     expect_exit 0 "$AGENT" $args --help
     expect_contains "$OUT" "Usage: lontar-agent ${args%% *}" \
@@ -37,7 +38,8 @@ expect_exit 64 "$AGENT" suggestion frobnicate
 expect_exit 64 "$AGENT" rb frobnicate
 expect_exit 64 "$AGENT" lke frobnicate
 for args in "init --office 3503" "suggestion list" "suggestion add" "rb list" \
-    "rb add" "lke list" "import x.csv" "export" "backup x.mdb"; do
+    "rb add" "lke list" "import x.csv" "export" "backup x.mdb" \
+    "suggestion delete X" "rb delete X" "lke delete --year 2026 --item A1.1"; do
     # shellcheck disable=SC2086
     expect_exit 64 "$AGENT" $args --no-such-option --data "$T/none"
     expect_eq "$OUT" "" "'$args --no-such-option': nothing on stdout"
@@ -405,6 +407,104 @@ expect_exit 0 A lke list --year "$CUR" --format json
 expect_py "a re-answer with evidence" "
 a = [o for o in d if o['item'] == 'A4.1'][0]
 assert str(a['answer']) == '60' and a['evidence'] == 'Daftar SOP', a"
+
+section "delete (hapus): a confidential duplicate, its reporter erased"
+DUP_NAME='Pelapor Duplikat Wirosari'
+DUP_CONTACT='0812-4444-0013'
+DUP_TEXT='RAHASIA duplikat: laporan yang sama dua kali'
+expect_exit 0 A suggestion add --channel in_person --class whistleblowing \
+    --subject 'Laporan ganda' --text "$DUP_TEXT" --privacy confidential \
+    --reporter-name "$DUP_NAME" --reporter-contact "$DUP_CONTACT"
+DUP=$OUT
+expect_eq "$DUP" "3503-$CUR-000013" "the duplicate takes the next number"
+expect_exit 0 mdb_dump -p -s private "$D"
+expect_contains "$OUT" "$DUP_NAME" "before the delete, the reporter is in the private data"
+expect_exit 0 A status --format json
+PENDING=$("$PY" -S -E -c 'import json,sys; print(json.load(sys.stdin)["pending"])' <<<"$OUT")
+expect_exit 0 A suggestion delete "$DUP"
+expect_eq "$OUT" "deleted suggestion $DUP (Laporan ganda, received)" \
+    "delete prints what it deleted"
+expect_exit 0 A status --format json
+expect_py "the tombstone is one change waiting for the hub" "
+assert d['pending'] == $PENDING + 1, (d, $PENDING)"
+expect_exit 0 A suggestion list --format json
+expect_py "a deleted suggestion leaves the list" "
+ids = [o['id'] for o in d]
+assert '$DUP' not in ids and len(ids) == $NSUG, ids"
+expect_exit 0 A suggestion list --status received
+expect_not_contains "$OUT" "$DUP" "nor does it show in a filtered table"
+expect_exit 65 A suggestion show "$DUP"
+expect_contains "$ERR" "$DUP was deleted" "show of a deleted suggestion says it was deleted"
+expect_eq "$OUT" "" "show of a deleted suggestion prints no record"
+expect_exit 65 A suggestion status "$DUP" verified
+expect_contains "$ERR" "deleted" "a deleted suggestion cannot change status"
+expect_exit 65 A suggestion respond "$DUP" --text 'jawaban'
+expect_contains "$ERR" "deleted"
+expect_exit 65 A suggestion delete "$DUP"
+expect_contains "$ERR" "cannot be deleted again" "a second delete is refused"
+expect_exit 0 mdb_dump -p -s private "$D"
+for x in "$DUP_NAME" "$DUP_CONTACT" "RAHASIA duplikat"; do
+    expect_not_contains "$OUT" "$x" "the delete erased \"$x\" from the private data"
+done
+expect_exit 0 A export
+expect_not_contains "$OUT" "$DUP" "export leaves the deleted suggestion out"
+expect_exit 0 A export --kind suggestions --format csv
+expect_not_contains "$OUT" "Laporan ganda" "the CSV export leaves it out"
+expect_exit 0 A suggestion delete "$S2" --format json
+expect_py "an answered suggestion can be deleted; JSON says {id, deleted}" "
+assert d == {'id': '$S2', 'deleted': True}, d"
+expect_exit 0 A suggestion list --status "done" --format json
+expect_py "the rest of the done ones stay" "assert [o['id'] for o in d] == ['$P2'], d"
+expect_exit 0 A suggestion add --channel website --class suggestion \
+    --subject 'Sesudah hapus' --text 'nomor baru'
+expect_eq "$OUT" "3503-$CUR-000014" "a deleted number is not given again"
+
+section "delete (hapus): action-plan items"
+expect_exit 0 A rb delete "$R3"
+expect_eq "$OUT" "deleted action-plan item $R3 (Pelatihan SDM, cancelled)" \
+    "a cancelled item can be deleted; delete prints it"
+expect_exit 0 A rb delete "$R2" --format json
+expect_py "rb delete --format json" "assert d == {'id': '$R2', 'deleted': True}, d"
+expect_exit 0 A rb list --format json
+expect_py "deleted items leave the list" "
+assert sorted(o['id'] for o in d) == sorted(['$R1', '$R4']), d"
+expect_exit 0 A rb list --area 8
+expect_table "--area 8 shows the one left" 1
+expect_exit 65 A rb update "$R2" --realisation 2
+expect_contains "$ERR" "deleted" "a deleted item cannot change"
+expect_exit 65 A rb delete "$R2"
+expect_contains "$ERR" "cannot be deleted again"
+expect_exit 0 A export --kind rb --format csv
+expect_not_contains "$OUT" "daring" "the CSV export leaves the deleted item out"
+expect_not_contains "$OUT" "Pelatihan SDM" "and the deleted cancelled one"
+
+section "delete (hapus): an LKE answer withdrawn, then given again"
+expect_exit 0 A lke delete --year "$CUR" --item A1.3
+expect_eq "$OUT" "deleted LKE answer 3503-LKE-$CUR-A1.3 (answer C)" "lke delete prints it"
+expect_exit 0 A lke list --year "$CUR" --format json
+expect_py "the withdrawn answer leaves the list" "
+assert sorted(o['item'] for o in d) == ['A1.1', 'A4.1'], d"
+expect_exit 65 A lke delete --year "$CUR" --item A1.3
+expect_contains "$ERR" "3503-LKE-$CUR-A1.3 was deleted" "a second delete names the answer"
+expect_exit 0 A lke answer --year "$CUR" --item A1.3 --answer B --evidence 'Laporan baru'
+expect_eq "$OUT" "3503-LKE-$CUR-A1.3" "the item can be answered again, under the same id"
+expect_exit 0 A lke list --year "$CUR" --format json
+expect_py "the new answer is listed, not the old one" "
+a = [o for o in d if o['item'] == 'A1.3']
+assert len(a) == 1 and a[0]['answer'] == 'B' and a[0]['evidence'] == 'Laporan baru', a"
+expect_exit 0 A lke delete --year "$PREV" --item A1.1 --format json
+expect_py "lke delete --format json" "assert d == {'id': '3503-LKE-$PREV-A1.1', 'deleted': True}, d"
+expect_exit 0 A export
+expect_py "export: the withdrawn answer is out, the others in" "
+assert sorted((o['year'], o['item']) for o in d['lke']) == \
+    [($CUR, 'A1.1'), ($CUR, 'A1.3'), ($CUR, 'A4.1')], d['lke']"
+expect_exit 64 A lke delete --item A1.1
+expect_contains "$ERR" "--year"
+expect_exit 64 A lke delete --year "$CUR"
+expect_exit 64 A lke delete --year "$CUR" --item A1.1 A4.1
+expect_exit 64 A suggestion delete
+expect_exit 64 A suggestion delete "$S1" "$P1"
+expect_exit 64 A rb delete
 
 section "status without a daemon"
 expect_exit 0 A status

@@ -4,7 +4,8 @@
     writes that change nothing, status transitions and their history (in
     order, at most LNT_HISTORY_MAX steps), respond, action-plan ids and
     updates, LKE answers and re-answers, one log change per section written,
-    and lnt_office_each.
+    deletes (a tombstone, the private data gone, refused twice, an LKE
+    answer given again after its delete), and lnt_office_each.
 
     Usage: test_office DATA-FOLDER (the reference data, common/data).      */
 #include "lnt_error.h"
@@ -1074,6 +1075,233 @@ s_test_lke (void)
     lnt_node_destroy (&node);
 }
 
+//  ---- deletes ---------------------------------------------------------------
+
+//  The office section of record id as stored: present, deleted, version
+static lnt_section_t
+s_section (lnt_node_t *node, uint8_t kind, const char *id)
+{
+    lnt_txn_t *txn = s_read (node);
+    lnt_record_t rec;
+    lnt_section_t sec = {0};
+    if (lnt_node_get (txn, kind, id, &rec, NULL) == 0)
+        sec = rec.sec[LNT_SECTION_OFFICE];
+    sec.body = NULL; // borrowed from the transaction, gone at its end
+    lnt_txn_end (&txn);
+    return sec;
+}
+
+//  The last change in the log
+static lnt_change_t
+s_last_change (lnt_node_t *node)
+{
+    lnt_txn_t *txn = s_read (node);
+    lnt_cursor_t *cur;
+    const void *k, *v;
+    size_t kl, vl;
+    lnt_change_t change;
+    memset (&change, 0, sizeof change);
+    if (lnt_cursor_open (txn, LNT_DB_LOG, &cur) == 0) {
+        if (lnt_cursor_last (cur, &k, &kl, &v, &vl) == 0)
+            CHECK_INT (lnt_codec_change_decode (v, vl, &change, NULL), 0);
+        lnt_cursor_close (&cur);
+    }
+    change.state.body = NULL;
+    lnt_txn_end (&txn);
+    return change;
+}
+
+static void
+s_test_delete (void)
+{
+    lnt_node_t *node = s_node_new ("3503");
+    lnt_suggestion_t *got = malloc (sizeof *got);
+    lnt_rb_item_t *r = calloc (1, sizeof *r);
+    lnt_why_t why = {""};
+    const char *name = "Pelapor Uji Hapus-4417";
+    const char *text = "Teks rahasia uji hapus-9923";
+
+    //  A confidential suggestion with its reporter, entered by mistake
+    lnt_suggestion_t *s = s_suggestion ("2026-05-04 09:00", LNT_PR_CONFIDENTIAL,
+                                        "Uji coba", text);
+    lnt_private_t reporter = {"", "", ""};
+    snprintf (reporter.reporter_name, sizeof reporter.reporter_name, "%s",
+              name);
+    CHECK_INT (lnt_office_suggestion_add (node, s, &reporter, &why), 0);
+    char id[LNT_ID_MAX + 1];
+    snprintf (id, sizeof id, "%s", s->id);
+    CHECK (s_db_holds (node, LNT_DB_PRIVATE, name, strlen (name)) == 1);
+    CHECK (s_db_holds (node, LNT_DB_PRIVATE, text, strlen (text)) == 1);
+    lnt_section_t before_sec = s_section (node, LNT_KIND_SUGGESTION, id);
+    s_state_t before = s_state (node);
+    memset (got, 0, sizeof *got);
+    CHECK_INT (lnt_office_suggestion_delete (node, id, got, &why), 0);
+    //  out is the record as it was, with the office's own view of it
+    CHECK_STR (got->id, id);
+    CHECK_STR (got->subject, "Uji coba");
+    CHECK_INT (got->status, LNT_ST_RECEIVED);
+    //  One change, a tombstone with a greater version; the record stays
+    //  (as a tombstone), its private data goes, its number is not freed
+    s_state_t after = s_state (node);
+    CHECK_INT (after.head, before.head + 1);
+    CHECK_INT (after.records, before.records);
+    CHECK_INT (after.private_, before.private_ - 1);
+    CHECK_INT (after.n2026, before.n2026);
+    CHECK_INT (s_db_holds (node, LNT_DB_PRIVATE, name, strlen (name)), 0);
+    CHECK_INT (s_db_holds (node, LNT_DB_PRIVATE, text, strlen (text)), 0);
+    lnt_section_t sec = s_section (node, LNT_KIND_SUGGESTION, id);
+    CHECK (sec.present && sec.deleted);
+    CHECK (sec.version > before_sec.version);
+    CHECK_INT (sec.body_len, 0);
+    lnt_change_t change = s_last_change (node);
+    CHECK_STR (change.id, id);
+    CHECK_INT (change.section, LNT_SECTION_OFFICE);
+    CHECK (change.state.deleted);
+    CHECK_INT (change.state.body_len, 0);
+    CHECK_INT (change.state.version, sec.version);
+    //  The log never held the private data, and still does not
+    CHECK_INT (s_log_holds (node, name), 0);
+
+    //  Gone for get, status, respond; a second delete is refused, saying
+    //  it was deleted already; none of them changes anything
+    before = s_state (node);
+    why.text[0] = 0;
+    CHECK_INT (s_get (node, id, got, NULL), LNT_ENOTFOUND);
+    why.text[0] = 0;
+    CHECK_INT (lnt_office_suggestion_move (node, id, LNT_ST_VERIFIED, "", got,
+                                           &why), LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "deleted") != NULL);
+    CHECK (strstr (why.text, id) != NULL);
+    why.text[0] = 0;
+    CHECK_INT (lnt_office_suggestion_respond (node, id, "jawaban", got, &why),
+               LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "deleted") != NULL);
+    why.text[0] = 0;
+    CHECK_INT (lnt_office_suggestion_delete (node, id, got, &why),
+               LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "deleted") != NULL);
+    CHECK (strstr (why.text, "again") != NULL);
+    why.text[0] = 0;
+    CHECK_INT (lnt_office_suggestion_delete (node, "3503-2026-000099", got,
+                                             &why), LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "no suggestion") != NULL);
+    CHECK (strstr (why.text, "3503-2026-000099") != NULL);
+    CHECK_SAME_STATE (before, s_state (node));
+    CHECK (s_section (node, LNT_KIND_SUGGESTION, id).version == sec.version);
+
+    //  An answered suggestion may be deleted too; the next number is new
+    char id2[LNT_ID_MAX + 1], id3[LNT_ID_MAX + 1];
+    s_add (node, "2026-05-05 10:00", id2);
+    CHECK_STR (id2, "3503-2026-000002");
+    CHECK_INT (lnt_office_suggestion_respond (node, id2, "sudah", got, &why),
+               0);
+    CHECK_INT (lnt_office_suggestion_delete (node, id2, got, &why), 0);
+    CHECK_INT (got->status, LNT_ST_DONE);
+    s_add (node, "2026-05-06 10:00", id3);
+    CHECK_STR (id3, "3503-2026-000003");
+    CHECK_INT (s_get (node, id3, got, NULL), 0);
+
+    //  Action-plan items: any status, cancelled too
+    r->year = 2026;
+    r->area = 1;
+    r->target = 1000;
+    r->due = LNT_NONE_DAY;
+    snprintf (r->activity, sizeof r->activity, "%s", "Duplikat");
+    snprintf (r->indicator, sizeof r->indicator, "%s", "BA");
+    snprintf (r->unit, sizeof r->unit, "%s", "dokumen");
+    lnt_rb_item_t copy = *r;
+    CHECK_INT (lnt_office_rb_add (node, r, &why), 0);
+    char rid[LNT_ID_MAX + 1];
+    snprintf (rid, sizeof rid, "%s", r->id);
+    *r = copy;
+    CHECK_INT (lnt_office_rb_add (node, r, &why), 0);
+    char rid2[LNT_ID_MAX + 1];
+    snprintf (rid2, sizeof rid2, "%s", r->id);
+    lnt_rb_patch_t cancel = {.has_status = true, .status = LNT_RB_CANCELLED};
+    CHECK_INT (lnt_office_rb_update (node, rid2, &cancel, r, &why), 0);
+    before = s_state (node);
+    memset (r, 0, sizeof *r);
+    CHECK_INT (lnt_office_rb_delete (node, rid, r, &why), 0);
+    CHECK_STR (r->id, rid);
+    CHECK_STR (r->activity, "Duplikat");
+    CHECK_INT (lnt_office_rb_delete (node, rid2, r, &why), 0);
+    CHECK_INT (r->status, LNT_RB_CANCELLED);
+    after = s_state (node);
+    CHECK_INT (after.head, before.head + 2);
+    CHECK_INT (after.rb2026, before.rb2026);
+    CHECK (s_section (node, LNT_KIND_RB_ITEM, rid).deleted);
+    before = after;
+    lnt_txn_t *txn = s_read (node);
+    why.text[0] = 0;
+    CHECK_INT (lnt_office_rb_get (txn, rid, r, &why), LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "deleted") != NULL);
+    lnt_txn_end (&txn);
+    lnt_rb_patch_t done = {.has_status = true, .status = LNT_RB_IN_PROGRESS};
+    CHECK_INT (lnt_office_rb_update (node, rid, &done, r, &why),
+               LNT_ENOTFOUND);
+    CHECK_INT (lnt_office_rb_delete (node, rid, r, &why), LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "again") != NULL);
+    CHECK_INT (lnt_office_rb_delete (node, "3503-RB-2026-0099", r, &why),
+               LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "no action-plan item") != NULL);
+    //  A suggestion's id is not an action-plan item's
+    CHECK_INT (lnt_office_rb_delete (node, id3, r, &why), LNT_ENOTFOUND);
+    CHECK_SAME_STATE (before, s_state (node));
+
+    //  LKE: withdraw an answer, then answer the item again: a new write
+    //  with a greater version, not the old answer back
+    lnt_lke_answer_t a = s_lke (2026, "A1.1", "Y");
+    snprintf (a.evidence, sizeof a.evidence, "%s", "SK lama");
+    CHECK_INT (lnt_office_lke_answer (node, &a, &why), 0);
+    lnt_lke_answer_t out;
+    memset (&out, 0, sizeof out);
+    CHECK_INT (lnt_office_lke_delete (node, 2026, "A1.1", &out, &why), 0);
+    CHECK_STR (out.id, "3503-LKE-2026-A1.1");
+    CHECK_STR (out.answer, "Y");
+    CHECK_STR (out.evidence, "SK lama");
+    lnt_section_t tomb = s_section (node, LNT_KIND_LKE_ANSWER,
+                                    "3503-LKE-2026-A1.1");
+    CHECK (tomb.present && tomb.deleted);
+    before = s_state (node);
+    why.text[0] = 0;
+    CHECK_INT (lnt_office_lke_delete (node, 2026, "A1.1", &out, &why),
+               LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "deleted") != NULL);
+    CHECK_INT (lnt_office_lke_delete (node, 2025, "A1.1", &out, &why),
+               LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "3503-LKE-2025-A1.1") != NULL);
+    CHECK_INT (lnt_office_lke_delete (node, 1999, "A1.1", &out, &why),
+               LNT_EINVAL);
+    CHECK_INT (lnt_office_lke_delete (node, 2026, "A1.1.AAAAAAAAAAAAAAAA",
+                                      &out, &why), LNT_EINVAL);
+    CHECK_SAME_STATE (before, s_state (node));
+    lnt_lke_answer_t b = s_lke (2026, "A1.1", "T");
+    CHECK_INT (lnt_office_lke_answer (node, &b, &why), 0);
+    lnt_section_t again = s_section (node, LNT_KIND_LKE_ANSWER,
+                                     "3503-LKE-2026-A1.1");
+    CHECK (again.present && !again.deleted);
+    CHECK (again.version > tomb.version);
+    txn = s_read (node);
+    lnt_record_t rec;
+    CHECK_INT (lnt_node_get (txn, LNT_KIND_LKE_ANSWER, "3503-LKE-2026-A1.1",
+                             &rec, NULL), 0);
+    memset (&out, 0, sizeof out);
+    CHECK_INT (lnt_codec_lke_answer_decode (rec.sec[0].body,
+                                            rec.sec[0].body_len, &out, NULL),
+               0);
+    lnt_txn_end (&txn);
+    CHECK_STR (out.answer, "T");
+    CHECK_STR (out.evidence, "");
+    //  and that one can be withdrawn in turn
+    CHECK_INT (lnt_office_lke_delete (node, 2026, "A1.1", &out, &why), 0);
+    CHECK_STR (out.answer, "T");
+
+    free (s);
+    free (r);
+    free (got);
+    lnt_node_destroy (&node);
+}
+
 //  ---- each ----------------------------------------------------------------
 
 typedef struct {
@@ -1176,6 +1404,7 @@ main (int argc, char **argv)
     s_test_rb_add ();
     s_test_rb_update ();
     s_test_lke ();
+    s_test_delete ();
     s_test_each ();
     nftw (s_root, s_rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free (s_root);
