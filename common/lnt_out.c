@@ -10,15 +10,16 @@
 #include "lnt_error.h"
 #include "lnt_out.h"
 
-/*  What a cell holds: S_NUM is a number with a fixed count of decimals. */
-typedef enum { S_NULL, S_STR, S_INT, S_NUM, S_BOOL } s_kind_t;
+/*  What a cell holds: S_NUM is a number with a fixed count of decimals,
+    S_FIXED an integer count of 10^-decimals.                              */
+typedef enum { S_NULL, S_STR, S_INT, S_NUM, S_BOOL, S_FIXED } s_kind_t;
 
 typedef struct {
     s_kind_t kind;       /* which member of v holds the value               */
-    int decimals;        /* digits after the point, for S_NUM               */
+    int decimals;        /* digits after the point, for S_NUM and S_FIXED   */
     union {
         char *text;      /* S_STR: a copy the listing owns                  */
-        int64_t integer; /* S_INT                                           */
+        int64_t integer; /* S_INT; S_FIXED: the value in 10^-decimals       */
         double number;   /* S_NUM                                           */
         bool flag;       /* S_BOOL                                          */
     } v;
@@ -188,6 +189,15 @@ lnt_out_num (lnt_out_t *self, double value, int decimals)
 }
 
 void
+lnt_out_fixed (lnt_out_t *self, int64_t value, int decimals)
+{
+    assert (decimals >= 0 && decimals <= 20);
+    s_cell_t *cell = s_cell_add (self, S_FIXED);
+    cell->v.integer = value;
+    cell->decimals = decimals;
+}
+
+void
 lnt_out_bool (lnt_out_t *self, bool value)
 {
     s_cell_add (self, S_BOOL)->v.flag = value;
@@ -199,25 +209,94 @@ lnt_out_null (lnt_out_t *self)
     s_cell_add (self, S_NULL);
 }
 
-/*  The cell as text for the table and CSV, formatted into buf when it is a
-    number; NULL for null, and for NaN and infinity, which JSON cannot hold
+/*  Writes the decimal digits of value into buf (at least 21 bytes), with
+    a minus sign when negative and a NUL; returns their length. By hand:
+    snprintf costs more than the rest of a rollup row.                     */
+static size_t
+s_format_int (char *buf, int64_t value)
+{
+    char digits [20];
+    uint64_t u = value < 0 ? 0 - (uint64_t) value : (uint64_t) value;
+    size_t n = 0, len = 0;
+    do {
+        digits [n++] = (char) ('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (value < 0)
+        buf [len++] = '-';
+    while (n)
+        buf [len++] = digits [--n];
+    buf [len] = '\0';
+    return len;
+}
+
+/*  Writes value / 10^decimals with that many digits after the point into
+    buf (at least 44 bytes), as "%.*f" would print the exact quotient;
+    returns the length.                                                    */
+static size_t
+s_format_fixed (char *buf, int64_t value, int decimals)
+{
+    if (decimals == 0)
+        return s_format_int (buf, value);
+    uint64_t u = value < 0 ? 0 - (uint64_t) value : (uint64_t) value;
+    char digits [42];
+    size_t n = 0, len = 0;
+    for (int i = 0; i < decimals; i++) {
+        digits [n++] = (char) ('0' + u % 10);
+        u /= 10;
+    }
+    digits [n++] = '.';
+    do {
+        digits [n++] = (char) ('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (value < 0)
+        buf [len++] = '-';
+    while (n)
+        buf [len++] = digits [--n];
+    buf [len] = '\0';
+    return len;
+}
+
+/*  The cell as text, formatted into buf when it is a number, its length in
+    *len; NULL for null, and for NaN and infinity, which JSON cannot hold
     either, so all three formats agree.                                     */
 static const char *
-s_cell_text (const s_cell_t *cell, char *buf, size_t size)
+s_cell_text_len (const s_cell_t *cell, char *buf, size_t size, size_t *len)
 {
+    int n;
     switch (cell->kind) {
-        case S_STR: return cell->v.text;
+        case S_STR:
+            *len = strlen (cell->v.text);
+            return cell->v.text;
         case S_INT:
-            snprintf (buf, size, "%" PRId64, cell->v.integer);
+            *len = s_format_int (buf, cell->v.integer);
+            return buf;
+        case S_FIXED:
+            *len = s_format_fixed (buf, cell->v.integer, cell->decimals);
             return buf;
         case S_NUM:
             if (!isfinite (cell->v.number))
-                return NULL;
-            snprintf (buf, size, "%.*f", cell->decimals, cell->v.number);
+                break;
+            n = snprintf (buf, size, "%.*f", cell->decimals, cell->v.number);
+            assert (n > 0 && (size_t) n < size);
+            *len = (size_t) n;
             return buf;
-        case S_BOOL: return cell->v.flag ? "true" : "false";
-        default: return NULL;
+        case S_BOOL:
+            *len = cell->v.flag ? 4 : 5;
+            return cell->v.flag ? "true" : "false";
+        default: break;
     }
+    *len = 0;
+    return NULL;
+}
+
+/*  The cell as text for the table and CSV (see s_cell_text_len).          */
+static const char *
+s_cell_text (const s_cell_t *cell, char *buf, size_t size)
+{
+    size_t len;
+    return s_cell_text_len (cell, buf, size, &len);
 }
 
 /*  Writes text to a table line, holding spaces back until something
@@ -276,7 +355,8 @@ s_print_table (lnt_out_t *self, FILE *out)
             size_t width = lnt_utf8_width (text ? text : "-");
             if (width > column->width)
                 column->width = width;
-            numbers |= cell->kind == S_INT || cell->kind == S_NUM;
+            numbers |= cell->kind == S_INT || cell->kind == S_NUM
+                       || cell->kind == S_FIXED;
             others |= cell->kind == S_STR || cell->kind == S_BOOL;
         }
         column->right = numbers && !others;
@@ -339,38 +419,104 @@ s_print_csv (lnt_out_t *self, FILE *out, size_t rows)
     }
 }
 
-/*  Writes the len bytes at text as a JSON string. UTF-8 passes through;
-    the text is expected to be valid, as everything lontar stores is.       */
+/*  ---- JSON --------------------------------------------------------------
+    The JSON writers go through a sink: bytes gathered in a buffer and
+    written with one fwrite when it fills, instead of a locked putc for
+    every byte (a rollup answer is some 48 KB).                            */
+
+typedef struct {
+    FILE *out;       /* where the bytes go                                 */
+    size_t flushed;  /* bytes written to out so far                        */
+    size_t len;      /* bytes waiting in buf                               */
+    char buf [4096]; /* the bytes not yet written                          */
+} s_sink_t;
+
 static void
-s_json_write (FILE *out, const char *text, size_t len)
+s_sink_flush (s_sink_t *sink)
 {
-    putc ('"', out);
+    if (sink->len)
+        fwrite (sink->buf, 1, sink->len, sink->out);
+    sink->flushed += sink->len;
+    sink->len = 0;
+}
+
+static void
+s_sink_put (s_sink_t *sink, const char *data, size_t len)
+{
+    if (len > sizeof (sink->buf) - sink->len) {
+        s_sink_flush (sink);
+        if (len > sizeof (sink->buf)) {
+            fwrite (data, 1, len, sink->out);
+            sink->flushed += len;
+            return;
+        }
+    }
+    memcpy (sink->buf + sink->len, data, len);
+    sink->len += len;
+}
+
+static void
+s_sink_text (s_sink_t *sink, const char *text)
+{
+    s_sink_put (sink, text, strlen (text));
+}
+
+/*  Writes the len bytes at text as a JSON string: the runs that need no
+    escape in one piece. UTF-8 passes through; the text is expected to be
+    valid, as everything lontar stores is.                                 */
+static void
+s_sink_json (s_sink_t *sink, const char *text, size_t len)
+{
+    s_sink_put (sink, "\"", 1);
+    size_t run = 0; /* start of the bytes not yet written                  */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char) text [i];
-        if (c == '"' || c == '\\')
-            fprintf (out, "\\%c", c);
-        else if (c == '\n')
-            fputs ("\\n", out);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        s_sink_put (sink, text + run, i - run);
+        run = i + 1;
+        char escape [7] = {'\\', (char) c};
+        size_t n = 2;
+        if (c == '\n')
+            escape [1] = 'n';
         else if (c == '\r')
-            fputs ("\\r", out);
+            escape [1] = 'r';
         else if (c == '\t')
-            fputs ("\\t", out);
-        else if (c < 0x20)
-            fprintf (out, "\\u%04x", c);
-        else
-            putc (c, out);
+            escape [1] = 't';
+        else if (c < 0x20) {
+            static const char hex [] = "0123456789abcdef";
+            memcpy (escape + 1, "u00", 3);
+            escape [4] = hex [c >> 4];
+            escape [5] = hex [c & 15];
+            n = 6;
+        }
+        s_sink_put (sink, escape, n);
     }
-    putc ('"', out);
+    s_sink_put (sink, text + run, len - run);
+    s_sink_put (sink, "\"", 1);
 }
 
 void
 lnt_out_json_string (FILE *out, const char *text)
 {
+    s_sink_t sink = {.out = out};
     if (text)
-        s_json_write (out, text, strlen (text));
+        s_sink_json (&sink, text, strlen (text));
     else
-        fputs ("null", out);
+        s_sink_text (&sink, "null");
+    s_sink_flush (&sink);
 }
+
+/*  What the JSON objects of a listing write around their values, the same
+    for every row and so built once per print: before column c's value,
+    the groups the previous name had that this one lacks closed, ", ", the
+    groups this one adds opened and its key; after the last value, every
+    group closed and the object too.                                       */
+typedef struct {
+    char *text;  /* the pieces, one after another; owned                   */
+    size_t *at;  /* piece c starts at text + at [c]; at [ncols + 1] is the
+                    end; owned                                             */
+} s_keys_t;
 
 static size_t
 s_count_dots (const char *text, size_t len)
@@ -381,43 +527,113 @@ s_count_dots (const char *text, size_t len)
     return dots;
 }
 
-/*  Writes row as one object. Going through the columns in order, it closes
-    the groups the previous name had that this one lacks, then opens the
-    groups this one adds; lnt_out_column made sure groups are adjacent.    */
 static void
-s_print_json_object (lnt_out_t *self, FILE *out, size_t row)
+s_repeat (s_sink_t *sink, char c, size_t n)
 {
-    char buf [S_NUMBER_MAX];
+    for (; n; n--)
+        s_sink_put (sink, &c, 1);
+}
+
+/*  Builds the pieces: for each column the groups closed and opened and its
+    key, then the closing of the object (lnt_out_column made sure that the
+    columns of a group are adjacent).                                      */
+static void
+s_keys_build (const lnt_out_t *self, s_keys_t *keys)
+{
+    size_t size = 0;
+    keys->text = NULL;
+    keys->at = s_need (malloc ((self->ncols + 2) * sizeof (size_t)));
+    FILE *memory = s_need (open_memstream (&keys->text, &size));
+    s_sink_t sink = {.out = memory};
     const char *prev = "";
-    size_t open = 0; /* bytes of prev up to its last dot: its groups */
-    putc ('{', out);
+    size_t open = 0; /* bytes of prev up to its last dot: its groups       */
     for (size_t c = 0; c < self->ncols; c++) {
+        keys->at [c] = sink.flushed + sink.len;
         const char *name = self->columns [c].name;
         size_t keep = s_shared_groups (prev, name);
-        for (size_t n = s_count_dots (prev + keep, open - keep); n; n--)
-            putc ('}', out);
+        s_repeat (&sink, '}', s_count_dots (prev + keep, open - keep));
         if (c)
-            fputs (", ", out);
+            s_sink_put (&sink, ", ", 2);
         const char *key = name + keep, *dot;
         while ((dot = strchr (key, '.'))) {
-            s_json_write (out, key, (size_t) (dot - key));
-            fputs (": {", out);
+            s_sink_json (&sink, key, (size_t) (dot - key));
+            s_sink_put (&sink, ": {", 3);
             key = dot + 1;
         }
-        s_json_write (out, key, strlen (key));
-        fputs (": ", out);
-        const s_cell_t *cell = &self->cells [row * self->ncols + c];
-        const char *text = s_cell_text (cell, buf, sizeof (buf));
-        if (cell->kind == S_STR)
-            lnt_out_json_string (out, text);
-        else
-            fputs (text ? text : "null", out);
+        s_sink_json (&sink, key, strlen (key));
+        s_sink_put (&sink, ": ", 2);
         prev = name;
         open = (size_t) (key - name);
     }
-    for (size_t n = s_count_dots (prev, open); n; n--)
-        putc ('}', out);
-    putc ('}', out);
+    keys->at [self->ncols] = sink.flushed + sink.len;
+    s_repeat (&sink, '}', s_count_dots (prev, open));
+    s_sink_put (&sink, "}", 1);
+    keys->at [self->ncols + 1] = sink.flushed + sink.len;
+    s_sink_flush (&sink);
+    if (fclose (memory) != 0)
+        s_need (NULL);
+    s_need (keys->text);
+}
+
+static void
+s_keys_free (s_keys_t *keys)
+{
+    free (keys->text);
+    free (keys->at);
+}
+
+/*  Writes piece i of keys.                                                */
+static void
+s_keys_put (s_sink_t *sink, const s_keys_t *keys, size_t i)
+{
+    s_sink_put (sink, keys->text + keys->at [i], keys->at [i + 1] - keys->at [i]);
+}
+
+/*  Writes row as one object.                                              */
+static void
+s_print_json_object (lnt_out_t *self, s_sink_t *sink, const s_keys_t *keys,
+                     size_t row)
+{
+    char buf [S_NUMBER_MAX];
+    s_sink_put (sink, "{", 1);
+    const s_cell_t *cells = &self->cells [row * self->ncols];
+    for (size_t c = 0; c < self->ncols; c++) {
+        s_keys_put (sink, keys, c);
+        const s_cell_t *cell = &cells [c];
+        if (cell->kind == S_STR)
+            s_sink_json (sink, cell->v.text, strlen (cell->v.text));
+        else {
+            size_t len;
+            const char *text = s_cell_text_len (cell, buf, sizeof (buf), &len);
+            if (text)
+                s_sink_put (sink, text, len);
+            else
+                s_sink_put (sink, "null", 4);
+        }
+    }
+    s_keys_put (sink, keys, self->ncols);
+}
+
+/*  Writes the rows as a JSON array.                                        */
+static void
+s_print_json (lnt_out_t *self, FILE *out)
+{
+    if (self->nrows == 0) {
+        fputs ("[]\n", out);
+        return;
+    }
+    s_keys_t keys;
+    s_keys_build (self, &keys);
+    s_sink_t sink = {.out = out};
+    s_sink_put (&sink, "[\n", 2);
+    for (size_t r = 0; r < self->nrows; r++) {
+        s_sink_put (&sink, "  ", 2);
+        s_print_json_object (self, &sink, &keys, r);
+        s_sink_text (&sink, r + 1 < self->nrows ? ",\n" : "\n");
+    }
+    s_sink_put (&sink, "]\n", 2);
+    s_sink_flush (&sink);
+    s_keys_free (&keys);
 }
 
 void
@@ -429,17 +645,8 @@ lnt_out_print (lnt_out_t *self, FILE *out)
         s_print_table (self, out);
     else if (self->format == LNT_OUT_CSV)
         s_print_csv (self, out, self->nrows);
-    else if (self->nrows == 0)
-        fputs ("[]\n", out);
-    else {
-        fputs ("[\n", out);
-        for (size_t r = 0; r < self->nrows; r++) {
-            fputs ("  ", out);
-            s_print_json_object (self, out, r);
-            fputs (r + 1 < self->nrows ? ",\n" : "\n", out);
-        }
-        fputs ("]\n", out);
-    }
+    else
+        s_print_json (self, out);
 }
 
 void
@@ -451,12 +658,16 @@ lnt_out_print_one (lnt_out_t *self, FILE *out)
         s_print_table_one (self, out);
     else if (self->format == LNT_OUT_CSV)
         s_print_csv (self, out, self->nrows ? 1 : 0);
+    else if (self->nrows == 0)
+        fputs ("null\n", out);
     else {
-        if (self->nrows)
-            s_print_json_object (self, out, 0);
-        else
-            fputs ("null", out);
-        putc ('\n', out);
+        s_keys_t keys;
+        s_keys_build (self, &keys);
+        s_sink_t sink = {.out = out};
+        s_print_json_object (self, &sink, &keys, 0);
+        s_sink_put (&sink, "\n", 1);
+        s_sink_flush (&sink);
+        s_keys_free (&keys);
     }
 }
 

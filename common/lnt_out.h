@@ -55,6 +55,10 @@ void lnt_out_int (lnt_out_t *self, int64_t value);
 /*  A number with the given digits after the point (0..20), printed with
     "%.*f", a JSON number too; NaN and infinity print as null.             */
 void lnt_out_num (lnt_out_t *self, double value, int decimals);
+/*  A fixed-point number: value / 10^decimals (0..20), printed exactly with
+    that many digits after the point, as lnt_out_num would print the exact
+    quotient, but without floating point: for counts of hundredths.       */
+void lnt_out_fixed (lnt_out_t *self, int64_t value, int decimals);
 void lnt_out_bool (lnt_out_t *self, bool value);
 void lnt_out_null (lnt_out_t *self);
 

@@ -318,6 +318,115 @@ s_test_json_escape (void)
     CHECK_PRINT (self, true, expected);
 }
 
+/*  lnt_out_fixed prints value / 10^decimals exactly, as "%.*f" prints the
+    quotient when the double holds it closely enough; in every format.   */
+static void
+s_test_fixed (void)
+{
+    //  Against printf over a range where the double is close enough
+    static const double scale [] = {1, 10, 100, 1000, 10000};
+    int differ = 0;
+    for (int d = 0; d <= 4; d++)
+        for (int64_t v = -20011; v <= 20011; v += 7) {
+            lnt_out_t *self = lnt_out_new (LNT_OUT_CSV);
+            lnt_out_column (self, "x", NULL);
+            lnt_out_row (self);
+            lnt_out_fixed (self, v, d);
+            char *text = s_capture (self, false);
+            char expected [64];
+            snprintf (expected, sizeof (expected), "x\r\n%.*f\r\n", d,
+                      (double) v / scale [d]);
+            differ += strcmp (text, expected) != 0;
+            free (text);
+            lnt_out_destroy (&self);
+        }
+    CHECK_INT (differ, 0);
+
+    //  The ends of int64, and decimals wider than the digits
+    lnt_out_t *self = lnt_out_new (LNT_OUT_JSON);
+    lnt_out_column (self, "min", NULL);
+    lnt_out_column (self, "max", NULL);
+    lnt_out_column (self, "small", NULL);
+    lnt_out_column (self, "zero", NULL);
+    lnt_out_column (self, "minus", NULL);
+    lnt_out_row (self);
+    lnt_out_fixed (self, INT64_MIN, 2);
+    lnt_out_fixed (self, INT64_MAX, 20);
+    lnt_out_fixed (self, 5, 4);
+    lnt_out_fixed (self, 0, 2);
+    lnt_out_fixed (self, -5, 2);
+    CHECK_PRINT (self, true,
+                 "{\"min\": -92233720368547758.08, "
+                 "\"max\": 0.09223372036854775807, \"small\": 0.0005, "
+                 "\"zero\": 0.00, \"minus\": -0.05}\n");
+
+    //  Right-aligned in the table, like the other numbers
+    self = lnt_out_new (LNT_OUT_TABLE);
+    lnt_out_column (self, "score", "Score");
+    lnt_out_row (self);
+    lnt_out_fixed (self, 1625, 2);
+    lnt_out_row (self);
+    lnt_out_fixed (self, 5, 2);
+    CHECK_PRINT (self, false,
+                 "Score\n"
+                 "-----\n"
+                 "16.25\n"
+                 " 0.05\n");
+}
+
+/*  JSON longer than the writer's buffer: a string of 10,000 bytes with
+    escapes in it and 300 rows, byte for byte as built here.               */
+static void
+s_test_json_long (void)
+{
+    size_t n = 10000;
+    char *text = malloc (n + 1), *expected = malloc (2 * n + 100);
+    assert (text && expected);
+    size_t at = 0;
+    at += (size_t) sprintf (expected, "{\"a\": {\"text\": \"");
+    for (size_t i = 0; i < n; i++) {
+        text [i] = i % 1000 == 999 ? '"' : i % 777 == 776 ? '\n'
+                                          : (char) ('a' + i % 26);
+        if (text [i] == '"')
+            at += (size_t) sprintf (expected + at, "\\\"");
+        else if (text [i] == '\n')
+            at += (size_t) sprintf (expected + at, "\\n");
+        else
+            expected [at++] = text [i];
+    }
+    text [n] = '\0';
+    sprintf (expected + at, "\"}, \"b\": 1}\n");
+    lnt_out_t *self = lnt_out_new (LNT_OUT_JSON);
+    lnt_out_column (self, "a.text", NULL);
+    lnt_out_column (self, "b", NULL);
+    lnt_out_row (self);
+    lnt_out_str (self, text);
+    lnt_out_int (self, 1);
+    CHECK_PRINT (self, true, expected);
+    free (text);
+    free (expected);
+
+    self = lnt_out_new (LNT_OUT_JSON);
+    lnt_out_column (self, "row.number", NULL);
+    lnt_out_column (self, "row.name", NULL);
+    char *want = malloc (300 * 64 + 16);
+    assert (want);
+    at = (size_t) sprintf (want, "[\n");
+    for (int r = 0; r < 300; r++) {
+        lnt_out_row (self);
+        lnt_out_int (self, r * 1000003LL - 150000000LL);
+        lnt_out_str (self, "kantor");
+        at += (size_t) sprintf (want + at,
+                                "  {\"row\": {\"number\": %lld, \"name\": "
+                                "\"kantor\"}}%s\n",
+                                r * 1000003LL - 150000000LL,
+                                r < 299 ? "," : "");
+    }
+    sprintf (want + at, "]\n");
+    CHECK_PRINT (self, false, want);
+    free (want);
+}
+
 /*  One suggestion shown with "show": a nested column among flat ones. The
     listing owns its cells, so the caller's buffer may change afterwards.  */
 static lnt_out_t *
@@ -390,6 +499,8 @@ main (void)
     s_test_csv ();
     s_test_json ();
     s_test_json_escape ();
+    s_test_fixed ();
+    s_test_json_long ();
     s_test_print_one ();
     s_test_destroy ();
     return LNT_TEST_DONE ();
