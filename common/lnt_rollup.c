@@ -7,6 +7,7 @@
     counters. It grows with the distinct keys touched and is emptied by
     flush and reset.                                                       */
 #include <assert.h>
+#include <endian.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,6 +452,18 @@ lnt_rollup_flush (lnt_rollup_t *self, lnt_txn_t *txn)
     return 0;
 }
 
+//  Decodes count big-endian counters at p into values: one 8-byte load
+//  and a byte swap each (the query decodes 390 of an office's 'S' value)
+static void
+s_decode_be (const unsigned char *p, int64_t *values, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        uint64_t u;
+        memcpy (&u, p + 8 * i, 8);
+        values[i] = (int64_t) be64toh (u);
+    }
+}
+
 int
 lnt_rollup_read (lnt_txn_t *txn, char letter, const char *office, int year,
                  const char *instrument, int64_t *values, size_t count)
@@ -468,7 +481,18 @@ lnt_rollup_read (lnt_txn_t *txn, char letter, const char *office, int year,
         klen += ilen;
     }
     size_t max = s_count ((unsigned char) letter);
-    return s_read (txn, key, klen, values, count < max ? count : max);
+    if (count > max)
+        count = max;
+    const void *val;
+    size_t vlen;
+    int rc = lnt_txn_get (txn, LNT_DB_ROLLUPS, key, klen, &val, &vlen);
+    if (rc == LNT_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    //  A shorter value (from an older layout) reads as zeros past its end
+    s_decode_be (val, values, vlen / 8 < count ? vlen / 8 : count);
+    return 0;
 }
 
 int64_t

@@ -923,6 +923,58 @@ s_test_pending (void)
     free (s);
 }
 
+//  Puts a raw rollup value of 'R' 3599 2030: two counters only (an older,
+//  shorter layout), the first with every byte distinct
+//  (arg non-NULL: deletes it again, as verify would call it no counter)
+static int
+s_put_short_fn (lnt_txn_t *txn, void *arg)
+{
+    unsigned char key[11] = {'R', '3', '5', '9', '9', 0, 0, 0, 0,
+                             2030 >> 8, 2030 & 0xFF};
+    unsigned char value[16] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+                               0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE};
+    if (arg)
+        return lnt_txn_del (txn, LNT_DB_ROLLUPS, key, sizeof key);
+    return lnt_txn_put (txn, LNT_DB_ROLLUPS, key, sizeof key, value,
+                        sizeof value);
+}
+
+//  lnt_rollup_read: big-endian counters, a shorter value read as zeros past
+//  its end, counters past the letter's count as zeros, absent keys as zeros
+static void
+s_test_read (void)
+{
+    CHECK_INT (lnt_store_write (lnt_node_store (s_hub), s_put_short_fn, NULL),
+               0);
+    int64_t got[LNT_ROLLUP_R_COUNT + 4];
+    memset (got, 0x5A, sizeof got);
+    lnt_txn_t *txn = s_read ();
+    CHECK_INT (lnt_rollup_read (txn, 'R', "3599", 2030, NULL, got,
+                                LNT_ROLLUP_R_COUNT + 4), 0);
+    CHECK (got[0] == 0x0102030405060708LL);
+    CHECK_INT (got[1], -2);
+    int nonzero = 0;
+    for (int i = 2; i < LNT_ROLLUP_R_COUNT + 4; i++)
+        nonzero += got[i] != 0;
+    CHECK_INT (nonzero, 0);
+    //  Fewer counters asked than stored: only those are written
+    memset (got, 0x5A, sizeof got);
+    CHECK_INT (lnt_rollup_read (txn, 'R', "3599", 2030, NULL, got, 1), 0);
+    CHECK (got[0] == 0x0102030405060708LL);
+    CHECK (got[1] == 0x5A5A5A5A5A5A5A5ALL);
+    //  Another year, and a year no key can hold: zeros
+    memset (got, 0x5A, sizeof got);
+    CHECK_INT (lnt_rollup_read (txn, 'R', "3599", 2031, NULL, got, 3), 0);
+    CHECK (got[0] == 0 && got[1] == 0 && got[2] == 0);
+    memset (got, 0x5A, sizeof got);
+    CHECK_INT (lnt_rollup_read (txn, 'R', "3599", 70000, NULL, got, 3), 0);
+    CHECK (got[0] == 0 && got[1] == 0 && got[2] == 0);
+    lnt_txn_end (&txn);
+    CHECK_INT (lnt_store_write (lnt_node_store (s_hub), s_put_short_fn, "del"),
+               0);
+    CHECK_INT (s_rollup_keys (), 0);
+}
+
 static void
 s_test_percentile (void)
 {
@@ -1358,6 +1410,7 @@ main (int argc, char **argv)
     s_test_action_plan ();
     s_test_lke ();
     s_test_pending ();
+    s_test_read ();
     s_test_property (seed);
 
     lnt_rollup_destroy (&s_pending);
