@@ -40,9 +40,10 @@ static const char *s_usage =
     "  reference list              the parts the store holds\n"
     "\n"
     "Provincial staff (queries, over --hub ENDPOINT, default " HUB_QUERY "):\n"
-    "  rollup [--year Y] [--office CODE]\n"
+    "  rollup [--year Y] [--office CODE] [--area A]\n"
     "                              the province table: one row per office\n"
-    "                              and a total\n"
+    "                              and a total; --area: one area of change\n"
+    "                              (1-8), its action plan and LKE score\n"
     "  offices [--office CODE]     each office's replication: last contact,\n"
     "                              acknowledged, backlog, conflicts, dead letters\n"
     "  conflicts [--office CODE]   versions that lost to another writer\n"
@@ -299,7 +300,7 @@ static int
 s_query (int argc, char **argv)
 {
     static const char *usage =
-        "Usage: lontar-hub rollup [--year Y] [--office CODE]\n"
+        "Usage: lontar-hub rollup [--year Y] [--office CODE] [--area A]\n"
         "                  [--hub ENDPOINT] [--format table|csv|json]\n"
         "       lontar-hub offices|conflicts|dead-letters [--office CODE]\n"
         "                  [--hub ENDPOINT] [--format table|csv|json]\n"
@@ -310,7 +311,10 @@ s_query (int argc, char **argv)
         "                action-plan items, done, overdue and progress; the LKE\n"
         "                score, verified score, grade and share with evidence.\n"
         "                csv and json add status, channel, class and area\n"
-        "                detail (docs/ROLLUP.md)\n"
+        "                detail (docs/ROLLUP.md). --area A: one area of\n"
+        "                change (1-8): per office and in total its action-plan\n"
+        "                items, done and progress, and its LKE score,\n"
+        "                verified score and points under the instrument\n"
         "  offices       each office of the province: connected now, last\n"
         "                contact, incarnation of its store, acknowledged\n"
         "                sequence, backlog it reported, conflicts, dead\n"
@@ -320,9 +324,10 @@ s_query (int argc, char **argv)
     static const struct option options[] = {
         {"office", required_argument, NULL, 'o'},
         {"year", required_argument, NULL, 'y'},
+        {"area", required_argument, NULL, 'a'},
         COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     s_common_t common = {0};
-    const char *office = NULL, *year = NULL;
+    const char *office = NULL, *year = NULL, *area = NULL;
     int rc = 0, c, y;
     while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
         if (c == 'o')
@@ -330,6 +335,10 @@ s_query (int argc, char **argv)
         else if (c == 'y') {
             year = optarg;
             rc = lnt_cli_int (HUB_PROG, "--year", optarg, 2000, 2100, &y);
+        }
+        else if (c == 'a') {
+            area = optarg;
+            rc = lnt_cli_int (HUB_PROG, "--area", optarg, 1, 8, &y);
         }
         else
             rc = s_common (&common, c, usage);
@@ -341,7 +350,9 @@ s_query (int argc, char **argv)
                               argv[optind]);
     if (year && strcmp (argv[0], "rollup") != 0)
         return lnt_cli_usage (HUB_PROG, "--year goes with rollup");
-    const char *args[] = {"office", office, "year", year, NULL};
+    if (area && strcmp (argv[0], "rollup") != 0)
+        return lnt_cli_usage (HUB_PROG, "--area goes with rollup");
+    const char *args[] = {"office", office, "year", year, "area", area, NULL};
     return s_ask (&common, argv[0], args);
 }
 

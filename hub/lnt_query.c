@@ -195,8 +195,37 @@ typedef struct {
     lnt_score_sum_t percent;       /* score / max * 100, for the grade      */
     int64_t max_points;            /* instrument's points, 1/10,000         */
     lnt_score_frac_t exact[3];     /* an office's exact score, percent and
-                                      verified score, for the total        */
+                                      verified score, for the total (with
+                                      --area: the area's score and
+                                      verified score, 0 and 2)             */
+    lnt_score_sum_t area_score;    /* --area: the area's self-assessed
+                                      score (mean in total)                */
+    lnt_score_sum_t area_checked;  /* --area: its verified score           */
+    int64_t area_max;              /* --area: the area's points under the
+                                      instrument, 1/10,000; 0 when it has
+                                      no items there                      */
 } s_row_t;
+
+/*  The score plan of the last instrument asked for: the offices of a
+    province mostly share one, and working a plan out is not free.       */
+typedef struct {
+    const lnt_ref_instrument_t *in; /* the instrument planned, or NULL    */
+    int rc;                         /* lnt_score_plan's answer for it     */
+    lnt_score_plan_t plan;          /* the plan when rc is 0              */
+} s_plans_t;
+
+/*  The plan of in, or NULL when it cannot be scored.                     */
+static const lnt_score_plan_t *
+s_plan (s_plans_t *plans, const lnt_ref_instrument_t *in)
+{
+    if (!in)
+        return NULL;
+    if (plans->in != in) {
+        plans->in = in;
+        plans->rc = lnt_score_plan (in, &plans->plan, NULL);
+    }
+    return plans->rc == 0 ? &plans->plan : NULL;
+}
 
 static void
 s_row_init (s_row_t *row)
@@ -205,6 +234,8 @@ s_row_init (s_row_t *row)
     lnt_score_sum_init (&row->score);
     lnt_score_sum_init (&row->checked);
     lnt_score_sum_init (&row->percent);
+    lnt_score_sum_init (&row->area_score);
+    lnt_score_sum_init (&row->area_checked);
 }
 
 /*  A number of hundredths as a number with two decimals, or null.        */
@@ -212,7 +243,7 @@ static void
 s_hundredths (lnt_out_t *out, bool have, int64_t value)
 {
     if (have)
-        lnt_out_num (out, (double) value / 100.0, 2);
+        lnt_out_fixed (out, value, 2);
     else
         lnt_out_null (out);
 }
@@ -337,37 +368,78 @@ s_rollup_row (lnt_out_t *out, const lnt_ref_t *ref, const char *office,
         = scored ? lnt_ref_grade (ref, (int) lnt_score_sum_mean (&row->percent))
                  : NULL;
     lnt_out_str (out, band ? band->grade : NULL);
-    /* Ten-thousandths, rounded half up in integers (a double printed
-       with %.4f would round 0.03125 to even).                          */
+    /* Ten-thousandths, rounded half up in integers.                      */
     if (row->answers > 0)
-        lnt_out_num (out, (double) ((20000 * row->evidence + row->answers)
-                                    / (2 * row->answers)) / 10000.0, 4);
+        lnt_out_fixed (out, (20000 * row->evidence + row->answers)
+                                / (2 * row->answers), 4);
     else
         lnt_out_null (out);
 }
 
-/*  Reads one office's row for a year, as of today (local day).           */
+/*  The columns of the table for one area of change (--area): what the
+    rollups keep per area. Overdue items and the share with evidence are
+    kept per office and year only, and suggestions have no area.          */
+static void
+s_area_columns (lnt_out_t *out, bool wide)
+{
+    lnt_out_column (out, "office", wide ? NULL : "Office");
+    lnt_out_column (out, "name", wide ? NULL : "Name");
+    lnt_out_column (out, "action_plan.items", wide ? NULL : "RB items");
+    lnt_out_column (out, "action_plan.done", wide ? NULL : "Done");
+    lnt_out_column (out, "action_plan.mean_progress", wide ? NULL : "Progress %");
+    lnt_out_column (out, "lke.score", wide ? NULL : "Score");
+    lnt_out_column (out, "lke.verified_score", wide ? NULL : "Verified");
+    lnt_out_column (out, "lke.max", wide ? NULL : "Max");
+}
+
+static void
+s_area_row (lnt_out_t *out, const char *office, const char *name,
+            const s_row_t *row, int area)
+{
+    lnt_out_row (out);
+    lnt_out_str (out, office);
+    lnt_out_str (out, name);
+    const int64_t *ar = row->r + LNT_ROLLUP_R_AREA + 3 * (area - 1);
+    lnt_out_int (out, ar[0]);
+    lnt_out_int (out, ar[1]);
+    s_hundredths (out, ar[0] > 0, s_mean_percent (ar[2], ar[0]));
+    s_hundredths (out, row->area_score.count > 0,
+                  lnt_score_sum_mean (&row->area_score));
+    s_hundredths (out, row->area_checked.count > 0,
+                  lnt_score_sum_mean (&row->area_checked));
+    s_hundredths (out, row->area_max > 0, row->area_max / 100);
+}
+
+/*  Reads one office's row for a year, as of today (local day); with area
+    1-8 also that area's LKE score (0: none).                            */
 static int
-s_rollup_office (lnt_txn_t *txn, const lnt_ref_t *ref, const char *office,
-                 int year, int32_t today, s_row_t *row)
+s_rollup_office (lnt_txn_t *txn, const lnt_ref_t *ref, s_plans_t *plans,
+                 const char *office, int year, int area, int32_t today,
+                 s_row_t *row)
 {
     s_row_init (row);
     int rc;
-    if ((rc = lnt_rollup_read (txn, 'S', office, year, NULL, row->s,
-                               LNT_ROLLUP_S_COUNT))
+    if ((!area && (rc = lnt_rollup_read (txn, 'S', office, year, NULL, row->s,
+                                         LNT_ROLLUP_S_COUNT)))
         || (rc = lnt_rollup_read (txn, 'R', office, year, NULL, row->r,
                                   LNT_ROLLUP_R_COUNT)))
         return rc;
-    row->s_overdue = lnt_rollup_due_before (txn, 'D', office, year, today);
-    row->r_overdue = lnt_rollup_due_before (txn, 'P', office, year, today);
+    if (!area) {
+        row->s_overdue = lnt_rollup_due_before (txn, 'D', office, year, today);
+        row->r_overdue = lnt_rollup_due_before (txn, 'P', office, year, today);
+        if (row->s_overdue < 0)
+            return (int) row->s_overdue;
+        if (row->r_overdue < 0)
+            return (int) row->r_overdue;
+    }
     /* The office-year's instrument: the one instrument-years assigns,
        else the 2020 'pemenuhan' one.                                    */
     const lnt_ref_instrument_t *in
         = lnt_ref_instrument (ref, lnt_ref_instrument_for (ref, office, year));
-    lnt_score_plan_t plan;
-    if (!in || lnt_score_plan (in, &plan, NULL) != 0)
+    const lnt_score_plan_t *plan = s_plan (plans, in);
+    if (!plan)
         return 0;
-    row->max_points = plan.max_points;
+    row->max_points = plan->max_points;
     int64_t l[LNT_ROLLUP_L_COUNT];
     if ((rc = lnt_rollup_read (txn, 'L', office, year, in->id, l,
                                LNT_ROLLUP_L_COUNT)))
@@ -375,9 +447,23 @@ s_rollup_office (lnt_txn_t *txn, const lnt_ref_t *ref, const char *office,
     row->answers = l[LNT_ROLLUP_L_ANSWERS];
     row->evidence = l[LNT_ROLLUP_L_EVIDENCE];
     row->verified = l[LNT_ROLLUP_L_VERIFIED];
-    row->exact[0] = lnt_score_exact (&plan, l + LNT_ROLLUP_L_SELF);
-    row->exact[1] = lnt_score_percent_exact (&plan, l + LNT_ROLLUP_L_SELF);
-    row->exact[2] = lnt_score_exact (&plan, l + LNT_ROLLUP_L_CHECKED);
+    if (area) {
+        if (plan->area_rel_sum[area - 1] <= 0)
+            return 0; /* no items of the area under this instrument      */
+        row->area_max = plan->area_weight[area - 1];
+        row->exact[0] = lnt_score_area_exact (plan, area,
+                                              l[LNT_ROLLUP_L_SELF + area - 1]);
+        row->exact[2] = lnt_score_area_exact (
+            plan, area, l[LNT_ROLLUP_L_CHECKED + area - 1]);
+        if (row->answers > 0)
+            lnt_score_sum_add (&row->area_score, row->exact[0]);
+        if (row->verified > 0)
+            lnt_score_sum_add (&row->area_checked, row->exact[2]);
+        return 0;
+    }
+    row->exact[0] = lnt_score_exact (plan, l + LNT_ROLLUP_L_SELF);
+    row->exact[1] = lnt_score_percent_exact (plan, l + LNT_ROLLUP_L_SELF);
+    row->exact[2] = lnt_score_exact (plan, l + LNT_ROLLUP_L_CHECKED);
     if (row->answers > 0) {
         lnt_score_sum_add (&row->score, row->exact[0]);
         lnt_score_sum_add (&row->percent, row->exact[1]);
@@ -403,14 +489,33 @@ s_rollup_total (s_row_t *total, const s_row_t *row)
     total->verified += row->verified;
     if (row->max_points > total->max_points)
         total->max_points = row->max_points;
+    if (row->area_max > total->area_max)
+        total->area_max = row->area_max;
     /* Means over the offices that answered (or were verified), each
        office's exact value counted once and rounded once at the end.  */
-    if (row->answers > 0) {
+    if (row->score.count > 0) {
         lnt_score_sum_add (&total->score, row->exact[0]);
         lnt_score_sum_add (&total->percent, row->exact[1]);
     }
-    if (row->verified > 0)
+    if (row->checked.count > 0)
         lnt_score_sum_add (&total->checked, row->exact[2]);
+    if (row->area_score.count > 0)
+        lnt_score_sum_add (&total->area_score, row->exact[0]);
+    if (row->area_checked.count > 0)
+        lnt_score_sum_add (&total->area_checked, row->exact[2]);
+}
+
+/*  Parses a query's number argument from lo to hi into *value; false when
+    it is not one.                                                          */
+static bool
+s_arg_int (const char *text, long lo, long hi, int *value)
+{
+    char *end;
+    long n = strtol (text, &end, 10);
+    if (end == text || *end || n < lo || n > hi)
+        return false;
+    *value = (int) n;
+    return true;
 }
 
 static int
@@ -420,20 +525,21 @@ s_rollup (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
     const lnt_ref_t *ref = lnt_node_ref (hub);
     const char *only = s_arg (q, "office");
     const char *year_text = s_arg (q, "year");
+    const char *area_text = s_arg (q, "area");
     int64_t now = lnt_time_now_ms ();
     int offset = lnt_ref_utc_offset (ref, lnt_node_code (hub));
     int32_t today = lnt_time_local_day (now, offset);
-    int year, mon, mday;
+    int year, mon, mday, area = 0;
     lnt_date_to_ymd (today, &year, &mon, &mday);
-    if (year_text) {
-        char *end;
-        long y = strtol (year_text, &end, 10);
-        if (end == year_text || *end || y < 2000 || y > 2100) {
-            fprintf (stream, "year \"%s\" is not a year from 2000 to 2100\n",
-                     year_text);
-            return LNT_EUSAGE;
-        }
-        year = (int) y;
+    if (year_text && !s_arg_int (year_text, 2000, 2100, &year)) {
+        fprintf (stream, "year \"%s\" is not a year from 2000 to 2100\n",
+                 year_text);
+        return LNT_EUSAGE;
+    }
+    if (area_text && !s_arg_int (area_text, 1, 8, &area)) {
+        fprintf (stream, "area \"%s\" is not an area of change from 1 to 8\n",
+                 area_text);
+        return LNT_EUSAGE;
     }
     const lnt_ref_office_t *one = only ? lnt_ref_office (ref, only) : NULL;
     if (only && (!one || strcmp (one->province, lnt_node_code (hub)) != 0)) {
@@ -444,8 +550,20 @@ s_rollup (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
     bool wide = format != LNT_OUT_TABLE;
     lnt_out_t *offices = lnt_out_new (format);
     lnt_out_t *total = lnt_out_new (format);
-    s_rollup_columns (offices, wide);
-    s_rollup_columns (total, wide);
+    if (!offices || !total) {
+        lnt_out_destroy (&offices);
+        lnt_out_destroy (&total);
+        return LNT_ENOMEM;
+    }
+    if (area) {
+        s_area_columns (offices, wide);
+        s_area_columns (total, wide);
+    }
+    else {
+        s_rollup_columns (offices, wide);
+        s_rollup_columns (total, wide);
+    }
+    s_plans_t plans = {0};
     s_row_t row, sum;
     s_row_init (&sum);
     int rc = 0;
@@ -454,31 +572,40 @@ s_rollup (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
         if (strcmp (o->province, lnt_node_code (hub)) != 0
             || (only && strcmp (only, o->code) != 0))
             continue;
-        if ((rc = s_rollup_office (txn, ref, o->code, year, today, &row)))
+        if ((rc = s_rollup_office (txn, ref, &plans, o->code, year, area,
+                                   today, &row)))
             break;
-        s_rollup_row (offices, ref, o->code, o->name, &row, wide);
+        if (area)
+            s_area_row (offices, o->code, o->name, &row, area);
+        else
+            s_rollup_row (offices, ref, o->code, o->name, &row, wide);
         s_rollup_total (&sum, &row);
     }
-    if (!rc) {
-        s_rollup_row (total, ref, "total", lnt_node_code (hub), &sum, wide);
-        if (format == LNT_OUT_JSON) {
-            fprintf (stream, "{\"year\": %d, \"province\": ", year);
-            lnt_out_json_string (stream, lnt_node_code (hub));
-            fprintf (stream, ",\n\"offices\": ");
-            lnt_out_print (offices, stream);
-            fprintf (stream, ",\n\"total\": ");
-            lnt_out_print_one (total, stream);
-            fprintf (stream, "}\n");
-        }
-        else {
-            /* One table: the offices, then the total as its last row.   */
-            s_rollup_row (offices, ref, "total", lnt_node_code (hub), &sum,
-                          wide);
-            if (format == LNT_OUT_TABLE)
-                fprintf (stream, "Province %s, year %d, as of today\n",
-                         lnt_node_code (hub), year);
-            lnt_out_print (offices, stream);
-        }
+    /* The total, in the listing of its own (json) or as the last row.   */
+    lnt_out_t *last = format == LNT_OUT_JSON ? total : offices;
+    if (!rc && area)
+        s_area_row (last, "total", lnt_node_code (hub), &sum, area);
+    else if (!rc)
+        s_rollup_row (last, ref, "total", lnt_node_code (hub), &sum, wide);
+    if (!rc && format == LNT_OUT_JSON) {
+        fprintf (stream, "{\"year\": %d, \"province\": ", year);
+        lnt_out_json_string (stream, lnt_node_code (hub));
+        if (area)
+            fprintf (stream, ", \"area\": %d", area);
+        fprintf (stream, ",\n\"offices\": ");
+        lnt_out_print (offices, stream);
+        fprintf (stream, ",\n\"total\": ");
+        lnt_out_print_one (total, stream);
+        fprintf (stream, "}\n");
+    }
+    else if (!rc) {
+        if (format == LNT_OUT_TABLE && area)
+            fprintf (stream, "Province %s, year %d, area of change %d\n",
+                     lnt_node_code (hub), year, area);
+        else if (format == LNT_OUT_TABLE)
+            fprintf (stream, "Province %s, year %d, as of today\n",
+                     lnt_node_code (hub), year);
+        lnt_out_print (offices, stream);
     }
     lnt_out_destroy (&offices);
     lnt_out_destroy (&total);

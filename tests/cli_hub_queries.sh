@@ -569,6 +569,7 @@ expect_exit 0 "$HUB" --help
 expect_contains "$OUT" "suggestions [--office CODE]" "lontar-hub --help names the suggestions query"
 expect_contains "$OUT" "rb [--office CODE]" "lontar-hub --help names the rb query"
 expect_contains "$OUT" "lke [--office CODE]" "lontar-hub --help names the lke query"
+expect_contains "$OUT" "rollup [--year Y] [--office CODE] [--area A]" "lontar-hub --help names rollup's --area"
 for q in suggestions rb lke; do
     expect_exit 0 "$HUB" "$q" --help
     expect_contains "$OUT" "Usage: lontar-hub suggestions" "$q --help prints the listings' usage"
@@ -660,6 +661,80 @@ qcheck lke --office 3503 --year "$YEAR_NOW" --item "$ITEM"
 qcheck lke --office 3512 --unverified --item "$ITEM"
 qcheck lke --office 3578 --verified
 
+section "rollup --area: one area of change"
+# The area's action-plan figures are the full rollup's action_plan.areas.A
+# (the province test recomputes both from the records); its LKE max adds
+# up over the areas to the instrument's max, and its scores to the score
+# (each rounded once: within 0.005 a term).
+for y in "$YEAR_NOW" "$((YEAR_NOW - 1))"; do
+    "$HUB" rollup --year "$y" --hub "$QUERY_EP" --format json >"$T/rollup_$y.json" 2>&1 \
+        || fail "rollup --year $y failed" "$(cat "$T/rollup_$y.json")"
+    for a in 1 2 3 4 5 6 7 8; do
+        "$HUB" rollup --year "$y" --area "$a" --hub "$QUERY_EP" --format json \
+            >"$T/rollup_${y}_$a.json" 2>&1 || fail "rollup --year $y --area $a failed" \
+            "$(cat "$T/rollup_${y}_$a.json")"
+    done
+    run cat "$T/rollup_$y.json"
+    expect_py "rollup --area 1-8, year $y: the areas' figures add up to the rollup's" '
+from decimal import Decimal as D
+y, t = '"$y"', "'"$T"'"
+d = json.loads(raw, parse_float=D)
+areas = {a: json.load(open("%s/rollup_%d_%d.json" % (t, y, a)), parse_float=D) for a in range(1, 9)}
+rows = {r["office"]: r for r in d["offices"]}
+rows["total"] = d["total"]
+for a, got in areas.items():
+    assert got["year"] == y and got["province"] == "35" and got["area"] == a, (a, list(got)[:4])
+    assert [r["office"] for r in got["offices"]] == [r["office"] for r in d["offices"]], a
+    for r in got["offices"] + [got["total"]]:
+        assert sorted(r) == ["action_plan", "lke", "name", "office"], r
+        assert sorted(r["action_plan"]) == ["done", "items", "mean_progress"], r
+        assert sorted(r["lke"]) == ["max", "score", "verified_score"], r
+        want = rows[r["office"]]["action_plan"]["areas"][str(a)]
+        assert r["action_plan"] == want, (a, r["office"], r["action_plan"], want)
+        assert r["name"] == rows[r["office"]]["name"], r
+answered = 0
+for o, full in rows.items():
+    lke = [areas[a]["total"]["lke"] if o == "total" else
+           [r for r in areas[a]["offices"] if r["office"] == o][0]["lke"] for a in range(1, 9)]
+    assert sum(l["max"] for l in lke) == full["lke"]["max"], (o, lke, full["lke"])
+    for k in ("score", "verified_score"):
+        if full["lke"][k] is None:
+            assert all(l[k] is None for l in lke), (o, k, lke)
+        else:
+            answered += k == "score"
+            s = sum(l[k] for l in lke)
+            assert abs(s - full["lke"][k]) <= D("0.04"), (o, k, s, full["lke"][k])
+print(answered, "rows with a score")
+'
+done
+run "$HUB" rollup --area 4 --office 3512 --hub "$QUERY_EP" --format csv
+expect_csv "rollup --area 4 --office 3512, csv: the office and the total, the area's columns" '
+assert [r["office"] for r in rows] == ["3512", "total"], rows
+assert list(rows[0]) == ["office", "name", "action_plan.items", "action_plan.done",
+                         "action_plan.mean_progress", "lke.score", "lke.verified_score",
+                         "lke.max"], list(rows[0])
+figures = lambda r: [v for k, v in r.items() if k not in ("office", "name")]
+assert figures(rows[0]) == figures(rows[1]), rows'
+run "$HUB" rollup --area 4 --hub "$QUERY_EP"
+expect_eq "$RC" 0 "rollup --area 4 (table) exits 0"
+if msg=$(printf '%s\n' "$OUT" | "$PY" -S -E -c '
+import re, sys
+lines = sys.stdin.read().split("\n")[:-1]
+assert re.fullmatch(r"Province 35, year \d{4}, area of change 4", lines[0]), lines[0]
+head, rule, body = lines[1], lines[2], lines[3:]
+assert head.split() == ["Office", "Name", "RB", "items", "Done", "Progress", "%", "Score",
+                        "Verified", "Max"], head
+assert re.fullmatch(r"-+(  -+)*", rule), rule
+assert len(body) == 39 and body[-1].startswith("total "), (len(body), body[-1:])
+assert all(len(l) <= len(rule) for l in body), "a row is wider than the rule"
+' 2>&1); then
+    pass "the table: a title naming the area, the area's columns, 38 offices and the total"
+else
+    fail "rollup --area 4 table" "$msg"
+fi
+run "$HUB" rollup --help
+expect_contains "$OUT" "--area A" "rollup --help names --area"
+
 section "the subject with a comma, a quote and UTF-8, exactly"
 run "$HUB" suggestions --office 3503 --from "$TODAY" --hub "$QUERY_EP" --format csv
 expect_contains "$OUT" '"Baru 3503: koma, ""kutip"" dan ünïcödé ✓"' "csv quotes the subject (comma, doubled quote) and keeps its UTF-8"
@@ -700,6 +775,11 @@ refused_by_client lke --office 3 -- "--office must be an office code"
 refused_by_client lke --item a1.3 -- "--item must be an item code"
 refused_by_client lke --verified --unverified -- "exclude each other"
 refused_by_client suggestions --area 1 -- "Usage: lontar-hub suggestions"
+refused_by_client rollup --area 0 -- "--area must be a whole number from 1 to 8, not \"0\""
+refused_by_client rollup --area 9 -- "--area must be a whole number from 1 to 8, not \"9\""
+refused_by_client rollup --area x -- "--area must be a whole number from 1 to 8, not \"x\""
+refused_by_client rollup --area "" -- "--area must be a whole number from 1 to 8"
+refused_by_client offices --area 1 -- "--area goes with rollup"
 refused_by_client rb --class complaint -- "Usage: lontar-hub suggestions"
 refused_by_client lke --status done -- "Usage: lontar-hub suggestions"
 refused_by_client rb --open -- "Usage: lontar-hub suggestions"
@@ -734,6 +814,9 @@ if [ -x "$PROBE" ]; then
     refused_by_hub suggestions year=1999 -- 'year "1999" is not a year 2000-2100'
     refused_by_hub rb year=+2026 -- 'year "+2026" is not a year'
     refused_by_hub rb area=0 -- 'area "0" is not an area of change 1-8'
+    refused_by_hub rollup area=9 -- 'area "9" is not an area of change from 1 to 8'
+    refused_by_hub rollup area=x -- 'area "x" is not an area of change from 1 to 8'
+    refused_by_hub rollup area=3x year=2026 -- 'area "3x" is not an area of change from 1 to 8'
     refused_by_hub suggestions from=2024-02-30 -- 'from "2024-02-30" is not a date'
     refused_by_hub suggestions from=2025-02-01 to=2025-01-01 -- 'from 2025-02-01 is after to 2025-01-01'
     refused_by_hub suggestions overdue=true -- 'overdue "true" is not yes or no'
