@@ -1,11 +1,14 @@
 /*  lnt_csv.c - a streaming CSV reader and writer, and UTF-8 checks.
 
-    The reader takes bytes with getc_unlocked: imports read files of
-    hundreds of MB, and the lock that fgetc takes on every byte would cost
-    more than the parsing. Each record is built in one buffer that holds
-    all its fields back to back, each NUL-terminated; the buffer only grows,
-    and never past what the bounds allow, so a long file makes no
-    allocation after its first few records.
+    The reader takes the file in chunks of 64 KiB with fread and parses
+    from its own buffer: imports read files of hundreds of MB, and a call
+    per byte (even getc_unlocked) costs more than the parsing. Runs of
+    ordinary bytes inside a field are found with a table and copied with
+    memcpy. Each record is built in one buffer that holds all its fields
+    back to back, each NUL-terminated; the buffer only grows, and never
+    past what the bounds allow, so a long file makes no allocation after
+    its first few records. The reader reads ahead of the record it returns:
+    the caller must not read the FILE itself meanwhile.
 
     Outside quotes, a CR must be followed by LF. A lone CR is refused as
     malformed rather than taken as a line end: nothing staff use writes
@@ -24,6 +27,9 @@
 //  What s_get_outside returns for a CR that no LF follows
 #define S_LONE_CR (-2)
 
+//  Bytes read from the file at a time
+#define S_CHUNK 65536
+
 struct lnt_csv_t {
     FILE *file;           //  the stream we read; borrowed
     size_t max_field;     //  longest field allowed, in bytes
@@ -36,8 +42,9 @@ struct lnt_csv_t {
     size_t count;         //  fields in the current record; 0 after an error
     size_t line;          //  line of the next byte to be read
     size_t record_line;   //  line on which the current record starts
-    int pending [3];      //  bytes read ahead by the BOM check, last first
-    int npending;         //  how many bytes wait in pending
+    unsigned char *in;    //  bytes read from the file, S_CHUNK and a NUL
+    size_t in_pos;        //  the next byte to parse in in
+    size_t in_len;        //  bytes of in that hold data
     bool begun;           //  true once we looked for a byte-order mark
     char error [80];      //  what was wrong with the last record, or ""
 };
@@ -62,7 +69,8 @@ lnt_csv_new (FILE *file, size_t max_field, size_t max_fields)
     self->buf = malloc (self->buf_size);
     //  A few bytes per field: not worth growing
     self->starts = calloc (max_fields, sizeof (size_t));
-    if (!self->buf || !self->starts)
+    self->in = malloc (S_CHUNK + 1);
+    if (!self->buf || !self->starts || !self->in)
         lnt_csv_destroy (&self);
     return self;
 }
@@ -75,17 +83,34 @@ lnt_csv_destroy (lnt_csv_t **self_p)
     if (self) {
         free (self->buf);
         free (self->starts);
+        free (self->in);
         free (self);
         *self_p = NULL;
     }
+}
+
+//  Moves the bytes not yet parsed to the front of in and reads more after
+//  them. Returns how many bytes wait now; 0 at the end of the file or
+//  after a read error (ferror tells which).
+static size_t
+s_fill (lnt_csv_t *self)
+{
+    size_t left = self->in_len - self->in_pos;
+    memmove (self->in, self->in + self->in_pos, left);
+    self->in_pos = 0;
+    self->in_len = left + fread (self->in + left, 1, S_CHUNK - left,
+                                 self->file);
+    self->in [self->in_len] = 0; //  for s_run's strcspn
+    return self->in_len;
 }
 
 //  The next byte, or EOF; counts lines as LFs go by
 static inline int
 s_get (lnt_csv_t *self)
 {
-    int c = self->npending ? self->pending [--self->npending]
-                           : getc_unlocked (self->file);
+    if (self->in_pos == self->in_len && s_fill (self) == 0)
+        return EOF;
+    int c = self->in [self->in_pos++];
     if (c == '\n')
         self->line++;
     return c;
@@ -101,22 +126,18 @@ s_get_outside (lnt_csv_t *self)
     return s_get (self) == '\n' ? '\n' : S_LONE_CR;
 }
 
-//  Skips a UTF-8 byte-order mark at the start of the file; anything else
-//  read while looking is handed back through pending.
+//  Skips a UTF-8 byte-order mark at the start of the file
 static void
 s_skip_bom (lnt_csv_t *self)
 {
-    static const int bom [3] = {0xEF, 0xBB, 0xBF};
-    int got [3];
-    int n = 0;
-    while (n < 3 && (got [n] = getc_unlocked (self->file)) == bom [n])
-        n++;
-    if (n == 3)
-        return;
-    if (got [n] != EOF)
-        n++;
-    while (n > 0)
-        self->pending [self->npending++] = got [--n];
+    while (self->in_len - self->in_pos < 3) {
+        size_t had = self->in_len - self->in_pos;
+        if (s_fill (self) == had)
+            break;
+    }
+    if (self->in_len - self->in_pos >= 3
+        && memcmp (self->in + self->in_pos, "\xEF\xBB\xBF", 3) == 0)
+        self->in_pos += 3;
 }
 
 //  Consumes the rest of the physical line, up to and including its LF
@@ -149,17 +170,18 @@ s_fail (lnt_csv_t *self, int c, const char *format, ...)
     return LNT_EINVAL;
 }
 
-//  Makes room in buf for one more byte, doubling it up to buf_cap. The
+//  Makes room in buf for n more bytes, doubling it up to buf_cap. The
 //  field checks keep a record within buf_cap, NULs included. Returns 0 or
 //  LNT_ENOMEM; c is the last byte read, for s_fail.
 static int
-s_room (lnt_csv_t *self, int c)
+s_room_for (lnt_csv_t *self, size_t n, int c)
 {
-    if (self->used < self->buf_size)
+    if (self->buf_size - self->used >= n)
         return 0;
-    size_t size = self->buf_size <= self->buf_cap / 2 ? self->buf_size * 2
-                                                      : self->buf_cap;
-    assert (size > self->buf_size);
+    size_t size = self->buf_size;
+    while (size - self->used < n && size < self->buf_cap)
+        size = size <= self->buf_cap / 2 ? size * 2 : self->buf_cap;
+    assert (size - self->used >= n);
     char *buf = realloc (self->buf, size);
     if (!buf) {
         s_fail (self, c, "out of memory");
@@ -168,6 +190,51 @@ s_room (lnt_csv_t *self, int c)
     self->buf = buf;
     self->buf_size = size;
     return 0;
+}
+
+static inline int
+s_room (lnt_csv_t *self, int c)
+{
+    return self->used < self->buf_size ? 0 : s_room_for (self, 1, c);
+}
+
+//  The bytes that end a run of plain field bytes, besides NUL: outside
+//  quotes LF, CR, comma and quote; inside quotes the quote and LF (for
+//  the line count). in always holds a NUL after its data, so strcspn
+//  (which looks at many bytes at a time) stops at the end of the data.
+static const char *s_stops [2] = {"\n\r,\"", "\"\n"};
+
+//  Copies the run of plain bytes that follows in the input to the field
+//  that starts at offset start, up to the field's bound; the byte that
+//  stops the run is left for s_get. quoted says which bytes stop it.
+//  Returns 0 or LNT_ENOMEM.
+static int
+s_run (lnt_csv_t *self, size_t start, bool quoted)
+{
+    while (true) {
+        if (self->in_pos == self->in_len && s_fill (self) == 0)
+            return 0;
+        const char *from = (const char *) self->in + self->in_pos;
+        size_t n = strcspn (from, s_stops [quoted]);
+        size_t room = self->max_field - (self->used - start);
+        bool bound = n > room;
+        if (bound)
+            n = room;
+        if (n) {
+            int rc = s_room_for (self, n, (unsigned char) *from);
+            if (rc)
+                return rc;
+            memcpy (self->buf + self->used, from, n);
+            self->used += n;
+            self->in_pos += n;
+        }
+        //  Stopped by a byte the caller handles, or by the field's bound
+        //  (the next s_put refuses the field), or at the end of the input
+        //  read so far (read more and go on). A NUL in the data stops
+        //  strcspn too, and s_put refuses it.
+        if (bound || self->in_pos < self->in_len)
+            return 0;
+    }
 }
 
 //  Appends byte c to the field that starts at offset start in buf.
@@ -240,7 +307,8 @@ lnt_csv_next (lnt_csv_t *self)
                 }
                 else if (c == EOF)
                     return s_fail (self, c, "quote left open at end of file");
-                if ((rc = s_put (self, c, start)))
+                if ((rc = s_put (self, c, start))
+                    || (rc = s_run (self, start, true)))
                     return rc;
             }
             if (c != ',' && c != '\n' && c != EOF)
@@ -255,7 +323,8 @@ lnt_csv_next (lnt_csv_t *self)
                 if (c == S_LONE_CR)
                     return s_fail (self, c, "field %zu holds a CR without LF",
                                    self->count + 1);
-                if ((rc = s_put (self, c, start)))
+                if ((rc = s_put (self, c, start))
+                    || (rc = s_run (self, start, false)))
                     return rc;
                 c = s_get_outside (self);
             }
@@ -334,8 +403,20 @@ lnt_utf8_valid (const char *text, size_t len)
     const unsigned char *bytes = (const unsigned char *) text;
     size_t index = 0;
     while (index < len) {
-        /* Most text is ASCII: take 8 bytes at a time while none has the
-           high bit set and none is NUL.                                  */
+        /* Most text is ASCII: take 16, then 8 bytes at a time while none
+           has the high bit set and none is NUL (the NUL test may flag a
+           byte that is not NUL only where a high bit is set, and then
+           the bytes go one by one anyway).                               */
+        while (len - index >= 16) {
+            uint64_t a, b;
+            memcpy (&a, bytes + index, 8);
+            memcpy (&b, bytes + index + 8, 8);
+            uint64_t nul = ((a - 0x0101010101010101ULL) & ~a)
+                           | ((b - 0x0101010101010101ULL) & ~b);
+            if ((a | b | nul) & 0x8080808080808080ULL)
+                break;
+            index += 16;
+        }
         while (len - index >= 8) {
             uint64_t word;
             memcpy (&word, bytes + index, 8);

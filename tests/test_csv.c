@@ -538,6 +538,71 @@ s_test_write (unsigned seed)
     CHECK (s_round_trip (random_fields, random_counts, RECORDS));
 }
 
+//  Files longer than the reader's 64 KiB chunks: fields, quotes, CRLFs and
+//  multi-byte characters fall across the chunk boundaries, and a field
+//  past its bound that straddles one is refused with the line after it
+//  read whole.
+static void
+s_test_chunks (unsigned seed)
+{
+    static const char *const pieces [] = {
+        "a", "Zz", "0", " ", ",", "\"", "\r\n", "\n", "#", "word ",
+        "\xC3\xA9", "\xE2\x80\x94", "\xF0\x9D\x84\x9E", "plain text "
+    };
+    size_t npieces = sizeof (pieces) / sizeof (pieces [0]);
+    enum { RECORDS = 4000, MAX_FIELDS = 8, MAX_PIECES = 60 };
+    char *text = malloc ((size_t) RECORDS * MAX_FIELDS * (MAX_PIECES * 11 + 1));
+    const char **fields = malloc (sizeof (char *) * RECORDS * MAX_FIELDS);
+    int *counts = malloc (sizeof (int) * RECORDS);
+    CHECK (text && fields && counts);
+    if (text && fields && counts) {
+        srand (seed);
+        size_t total = 0;
+        char *into = text;
+        for (int record = 0; record < RECORDS; record++) {
+            counts [record] = 1 + rand () % MAX_FIELDS;
+            for (int field = 0; field < counts [record]; field++) {
+                fields [total++] = into;
+                *into = '\0';
+                int length = rand () % (MAX_PIECES + 1);
+                for (int piece = 0; piece < length; piece++) {
+                    const char *add = pieces [(size_t) rand () % npieces];
+                    size_t n = strlen (add);
+                    //  The round trip reads with a bound of 1000 bytes
+                    if (into + n - fields [total - 1] < 1000) {
+                        memcpy (into, add, n + 1);
+                        into += n;
+                    }
+                }
+                into++;
+            }
+        }
+        CHECK (s_round_trip (fields, counts, RECORDS));
+    }
+    free (text);
+    free (fields);
+    free (counts);
+
+    //  A field of 70,000 bytes where 100 are allowed, across the first
+    //  chunk boundary, then a good record
+    size_t len = 70000;
+    char *big = malloc (len + 32);
+    CHECK (big);
+    if (!big)
+        return;
+    memset (big, 'x', len);
+    static const char tail [] = ",y\r\nnext,line\r\n";
+    memcpy (big + len, tail, sizeof (tail) - 1);
+    FILE *file = s_file (big, len + sizeof (tail) - 1);
+    lnt_csv_t *csv = lnt_csv_new (file, 100, 10);
+    CHECK (s_refused (csv, 1, "field 1 is longer than 100 bytes"));
+    CHECK (s_record (csv, 2, "next", "line", NULL));
+    CHECK_INT (lnt_csv_next (csv), 0);
+    lnt_csv_destroy (&csv);
+    fclose (file);
+    free (big);
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -564,5 +629,6 @@ main (int argc, char *argv [])
     s_test_bounds ();
     s_test_utf8 ();
     s_test_write (seed);
+    s_test_chunks (seed);
     return LNT_TEST_DONE ();
 }
