@@ -14,8 +14,26 @@
 
 #define LNT_STORE_FORMAT 1 /* bumped when the store's layout changes      */
 
+/*  What a node remembers of the write transaction it last wrote a section
+    in: the writes of one transaction (an import of many rows) then read
+    the log's last entry, the clock and the node id once, not once each.
+    It holds while the transaction is the same and neither the log nor
+    meta has changed since but through this node's own writes.           */
+typedef struct {
+    uint64_t serial;       /* lnt_txn_serial of that transaction; 0: none */
+    uint64_t log_changes;  /* lnt_txn_changes of the log after our write  */
+    uint64_t meta_changes; /* and of meta                                 */
+    uint64_t head;         /* the log's last sequence                     */
+    uint64_t clock;        /* the last version written or seen            */
+    uint64_t node_id;      /* the node id in meta                         */
+    bool no_append;        /* a new record's key was not the greatest     */
+} s_written_t;
+
 struct lnt_node_t {
     lnt_store_t *store;       /* the store                                 */
+    s_written_t written;      /* the transaction last written in           */
+    lnt_buf_t record_buf;     /* encoded record, reused write to write     */
+    lnt_buf_t change_buf;     /* encoded change, reused write to write     */
     lnt_role_t role;          /* agent or hub                              */
     char code[LNT_OFFICE_MAX + 1]; /* office or province code              */
     uint64_t id;              /* node id (incarnation)                     */
@@ -320,6 +338,8 @@ lnt_node_destroy (lnt_node_t **self_p)
         return;
     lnt_store_destroy (&self->store);
     lnt_ref_destroy (&self->ref);
+    lnt_buf_free (&self->record_buf);
+    lnt_buf_free (&self->change_buf);
     free (self);
     *self_p = NULL;
 }
@@ -434,6 +454,91 @@ lnt_node_clock (lnt_txn_t *txn)
     return seen > last ? seen : last;
 }
 
+/*  Copies the string src into dst of size bytes, cut to fit.             */
+static void
+s_copy (char *dst, size_t size, const char *src)
+{
+    size_t len = strnlen (src, size - 1);
+    memcpy (dst, src, len);
+    dst[len] = 0;
+}
+
+/*  Fills self->written for txn from the log's last entry and meta, unless
+    it already holds for txn.                                              */
+static void
+s_written_load (lnt_node_t *self, lnt_txn_t *txn)
+{
+    s_written_t *w = &self->written;
+    uint64_t serial = lnt_txn_serial (txn);
+    if (w->serial == serial
+        && w->log_changes == lnt_txn_changes (txn, LNT_DB_LOG)
+        && w->meta_changes == lnt_txn_changes (txn, LNT_DB_META))
+        return;
+    if (w->serial != serial)
+        w->no_append = false;
+    /* The clock: past the last version this node wrote (its log's last
+       entry) and every version it saw (meta, moved by replication).     */
+    uint64_t last_version;
+    w->head = s_log_last (txn, &last_version);
+    uint64_t seen = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
+    w->clock = seen > last_version ? seen : last_version;
+    /* The id is read in the transaction: another process (the daemon)
+       may have taken a new incarnation since this node was opened.     */
+    w->node_id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", self->id);
+    w->serial = serial;
+    w->log_changes = lnt_txn_changes (txn, LNT_DB_LOG);
+    w->meta_changes = lnt_txn_changes (txn, LNT_DB_META);
+}
+
+/*  Stores the record of change (its section's new state) in txn. A new
+    record whose key is past every key in the records is appended: no
+    lookup, and records written in order fill their pages. Otherwise, or
+    when that turns out not to hold, the stored record (if any) is read
+    and the section put into it.                                           */
+static int
+s_record_put (lnt_node_t *self, lnt_txn_t *txn, const lnt_change_t *change)
+{
+    lnt_record_t record;
+    lnt_buf_t *buf = &self->record_buf;
+    char rkey[LNT_ID_MAX + 2];
+    size_t rlen = lnt_node_key (change->kind, change->id, rkey);
+    int rc;
+    memset (&record, 0, sizeof record);
+    record.kind = change->kind;
+    memcpy (record.id, change->id, sizeof record.id);
+    memcpy (record.office, change->office, sizeof record.office);
+    record.sec[change->section] = change->state;
+    if (!self->written.no_append) {
+        lnt_buf_reset (buf);
+        if ((rc = lnt_codec_record_encode (&record, buf)))
+            return rc;
+        rc = lnt_txn_put_last (txn, LNT_DB_RECORDS, rkey, rlen, buf->data,
+                               buf->len);
+        if (rc != LNT_EEXIST)
+            return rc;
+        /* Not the greatest key: the records are not being written in
+           order, so this transaction stops trying.                     */
+        self->written.no_append = true;
+    }
+    rc = lnt_node_get (txn, change->kind, change->id, &record, NULL);
+    if (rc == LNT_ENOTFOUND) {
+        memset (&record, 0, sizeof record);
+        record.kind = change->kind;
+        memcpy (record.id, change->id, sizeof record.id);
+        memcpy (record.office, change->office, sizeof record.office);
+    }
+    else if (rc)
+        return rc == LNT_EINVAL ? LNT_ESTORE : rc;
+    record.sec[change->section] = change->state;
+    /* Encode the record first: its body pointers may borrow from the
+       store's page, which the put below may overwrite.                  */
+    lnt_buf_reset (buf);
+    if ((rc = lnt_codec_record_encode (&record, buf)))
+        return rc;
+    return lnt_txn_put (txn, LNT_DB_RECORDS, rkey, rlen, buf->data,
+                        buf->len);
+}
+
 int
 lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
                         const char *id, const char *office, int section,
@@ -441,52 +546,36 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
                         uint64_t *seq)
 {
     assert (section == LNT_SECTION_OFFICE || section == LNT_SECTION_PROVINCE);
-    lnt_record_t record;
-    lnt_buf_t buf = {0};
-    int rc = lnt_node_get (txn, kind, id, &record, NULL);
-    if (rc == LNT_ENOTFOUND) {
-        memset (&record, 0, sizeof record);
-        record.kind = kind;
-        snprintf (record.id, sizeof record.id, "%s", id);
-        snprintf (record.office, sizeof record.office, "%s", office);
-    }
-    else if (rc)
-        return rc == LNT_EINVAL ? LNT_ESTORE : rc;
-    /* The clock: past the last version this node wrote (its log's last
-       entry) and every version it saw (meta, moved by replication).     */
-    uint64_t last_version;
-    uint64_t head = s_log_last (txn, &last_version) + 1;
-    uint64_t seen = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
-    lnt_clock_t clock = {seen > last_version ? seen : last_version,
-                         self->clock_source, self->clock_arg};
-    /* The id is read in the transaction: another process (the daemon)
-       may have taken a new incarnation since this node was opened.     */
-    uint64_t node_id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", self->id);
+    s_written_load (self, txn);
+    s_written_t *w = &self->written;
+    lnt_clock_t clock = {w->clock, self->clock_source, self->clock_arg};
     lnt_change_t change = {kind, "", "", (uint8_t) section,
-                           {true, lnt_clock_tick (&clock), node_id, deleted,
-                            deleted ? NULL : body, deleted ? 0 : len}};
-    snprintf (change.id, sizeof change.id, "%s", id);
-    snprintf (change.office, sizeof change.office, "%s", office);
-    record.sec[section] = change.state;
+                           {true, lnt_clock_tick (&clock), w->node_id,
+                            deleted, deleted ? NULL : body,
+                            deleted ? 0 : len}};
+    s_copy (change.id, sizeof change.id, id);
+    s_copy (change.office, sizeof change.office, office);
+    uint64_t head = w->head + 1;
     unsigned char key[8];
-    char rkey[LNT_ID_MAX + 2];
     lnt_store_key_u64 (head, key);
-    /* Encode the record first: its body pointers may borrow from the
-       store's page, which the put below may overwrite.                  */
-    if ((rc = lnt_codec_record_encode (&record, &buf))
-        || (rc = lnt_txn_put (txn, LNT_DB_RECORDS, rkey,
-                              lnt_node_key (kind, id, rkey), buf.data,
-                              buf.len)))
-        goto done;
-    lnt_buf_reset (&buf);
-    if ((rc = lnt_codec_change_encode (&change, &buf))
-        || (rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, buf.data, buf.len)))
-        goto done;
+    lnt_buf_t *buf = &self->change_buf;
+    lnt_buf_reset (buf);
+    int rc = s_record_put (self, txn, &change);
+    if (!rc)
+        rc = lnt_codec_change_encode (&change, buf);
+    if (!rc)
+        rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, buf->data, buf->len);
+    if (rc) {
+        w->serial = 0; /* the transaction will not commit as it is       */
+        return rc;
+    }
+    w->head = head;
+    w->clock = clock.last;
+    w->log_changes = lnt_txn_changes (txn, LNT_DB_LOG);
+    w->meta_changes = lnt_txn_changes (txn, LNT_DB_META);
     if (seq)
         *seq = head;
-done:
-    lnt_buf_free (&buf);
-    return rc;
+    return 0;
 }
 
 void

@@ -30,11 +30,30 @@ struct lnt_store_t {
     char *dir;                 /* the folder; owned                       */
     bool readonly;             /* opened with LNT_STORE_READONLY          */
     int readers;               /* read transactions open in this process  */
+    uint64_t serial;           /* transactions begun in this process      */
 };
+
+/*  A 64-bit value under a text key, as lnt_txn_get_u64 last read it or
+    lnt_txn_put_u64 last wrote it in this transaction. It holds while its
+    database has not changed since (changes unmoved).                       */
+#define S_U64_KEY 32   /* the longest key kept, NUL included               */
+#define S_U64_SLOTS 4  /* values kept per transaction                      */
+typedef struct {
+    lnt_db_t db;         /* the database; LNT_DB_COUNT: slot unused         */
+    uint64_t changes;    /* the database's change count when it was known   */
+    bool found;          /* a value of 8 bytes is there                     */
+    uint64_t value;      /* the value when found                            */
+    char key[S_U64_KEY]; /* the key                                         */
+} s_u64_t;
 
 struct lnt_txn_t {
     MDB_txn *txn;       /* the LMDB transaction                            */
     lnt_store_t *store; /* the store it belongs to                         */
+    uint64_t serial;    /* this transaction's number in the process        */
+    uint64_t changes[LNT_DB_COUNT]; /* puts, deletes, drops tried per db   */
+    s_u64_t u64[S_U64_SLOTS]; /* u64 values known: a counter taken row by
+                                 row in an import is read once, not twice */
+    unsigned u64_next;  /* the slot to use next                            */
 };
 
 struct lnt_cursor_t {
@@ -229,7 +248,9 @@ lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg)
     if (self->readonly)
         return LNT_ESTORE;
     for (;;) {
-        lnt_txn_t txn = {NULL, self};
+        lnt_txn_t txn = {.store = self, .serial = ++self->serial};
+        for (int i = 0; i < S_U64_SLOTS; i++)
+            txn.u64[i].db = LNT_DB_COUNT;
         int rc = s_begin (self, 0, &txn.txn);
         if (rc != 0)
             return s_error (rc, "begin", self->dir);
@@ -271,6 +292,9 @@ lnt_store_read (lnt_store_t *self, lnt_txn_t **txn)
         return s_error (rc, "read", self->dir);
     }
     t->store = self;
+    t->serial = ++self->serial;
+    for (int i = 0; i < S_U64_SLOTS; i++)
+        t->u64[i].db = LNT_DB_COUNT;
     self->readers++;
     *txn = t;
     return 0;
@@ -280,6 +304,18 @@ lnt_store_t *
 lnt_txn_store (lnt_txn_t *txn)
 {
     return txn->store;
+}
+
+uint64_t
+lnt_txn_serial (const lnt_txn_t *txn)
+{
+    return txn->serial;
+}
+
+uint64_t
+lnt_txn_changes (const lnt_txn_t *txn, lnt_db_t db)
+{
+    return txn->changes[db];
 }
 
 void
@@ -311,6 +347,7 @@ s_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
        const void *val, size_t vlen, unsigned int flags)
 {
     MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    txn->changes[db]++;
     int rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, flags);
     return rc ? s_error (rc, "put", txn->store->dir) : 0;
 }
@@ -327,7 +364,22 @@ lnt_txn_put_new (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                  const void *val, size_t vlen)
 {
     MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    txn->changes[db]++;
     int rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST)
+        return LNT_EEXIST;
+    return rc ? s_error (rc, "put", txn->store->dir) : 0;
+}
+
+int
+lnt_txn_put_last (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
+                  const void *val, size_t vlen)
+{
+    MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    txn->changes[db]++;
+    /* LMDB compares the key with the last one and, when it is not
+       greater, returns MDB_KEYEXIST having changed nothing.              */
+    int rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_APPEND);
     if (rc == MDB_KEYEXIST)
         return LNT_EEXIST;
     return rc ? s_error (rc, "put", txn->store->dir) : 0;
@@ -344,6 +396,7 @@ int
 lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen)
 {
     MDB_val k = {klen, (void *) key};
+    txn->changes[db]++;
     int rc = mdb_del (txn->txn, txn->store->dbi[db], &k, NULL);
     return rc ? s_error (rc, "del", txn->store->dir) : 0;
 }
@@ -351,6 +404,7 @@ lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen)
 int
 lnt_txn_drop (lnt_txn_t *txn, lnt_db_t db)
 {
+    txn->changes[db]++;
     int rc = mdb_drop (txn->txn, txn->store->dbi[db], 0);
     return rc ? s_error (rc, "drop", txn->store->dir) : 0;
 }
@@ -381,22 +435,64 @@ lnt_store_u64_key (const void *key)
     return value;
 }
 
+/*  The slot that holds key of db, still valid, or NULL.                   */
+static s_u64_t *
+s_u64_find (lnt_txn_t *txn, lnt_db_t db, const char *key, size_t klen)
+{
+    if (klen >= S_U64_KEY)
+        return NULL;
+    for (int i = 0; i < S_U64_SLOTS; i++) {
+        s_u64_t *slot = &txn->u64[i];
+        if (slot->db == db && slot->changes == txn->changes[db]
+            && memcmp (slot->key, key, klen + 1) == 0)
+            return slot;
+    }
+    return NULL;
+}
+
+/*  Notes what db holds under key now.                                     */
+static void
+s_u64_keep (lnt_txn_t *txn, lnt_db_t db, const char *key, size_t klen,
+            bool found, uint64_t value)
+{
+    if (klen >= S_U64_KEY)
+        return;
+    s_u64_t *slot = s_u64_find (txn, db, key, klen);
+    if (!slot) {
+        slot = &txn->u64[txn->u64_next];
+        txn->u64_next = (txn->u64_next + 1) % S_U64_SLOTS;
+    }
+    slot->db = db;
+    slot->changes = txn->changes[db];
+    slot->found = found;
+    slot->value = value;
+    memcpy (slot->key, key, klen + 1);
+}
+
 uint64_t
 lnt_txn_get_u64 (lnt_txn_t *txn, lnt_db_t db, const char *key, uint64_t dflt)
 {
     const void *val;
-    size_t len;
-    if (lnt_txn_get (txn, db, key, strlen (key), &val, &len) != 0 || len != 8)
-        return dflt;
-    return lnt_store_u64_key (val);
+    size_t len, klen = strlen (key);
+    const s_u64_t *slot = s_u64_find (txn, db, key, klen);
+    if (slot)
+        return slot->found ? slot->value : dflt;
+    bool found = lnt_txn_get (txn, db, key, klen, &val, &len) == 0 && len == 8;
+    uint64_t value = found ? lnt_store_u64_key (val) : 0;
+    s_u64_keep (txn, db, key, klen, found, value);
+    return found ? value : dflt;
 }
 
 int
 lnt_txn_put_u64 (lnt_txn_t *txn, lnt_db_t db, const char *key, uint64_t value)
 {
     unsigned char v[8];
+    size_t klen = strlen (key);
     lnt_store_key_u64 (value, v);
-    return lnt_txn_put (txn, db, key, strlen (key), v, 8);
+    int rc = lnt_txn_put (txn, db, key, klen, v, 8);
+    if (!rc)
+        s_u64_keep (txn, db, key, klen, true, value);
+    return rc;
 }
 
 int

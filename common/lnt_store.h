@@ -87,6 +87,17 @@ int lnt_store_read (lnt_store_t *self, lnt_txn_t **txn);
 /*  The store a transaction belongs to.                                    */
 lnt_store_t *lnt_txn_store (lnt_txn_t *txn);
 
+/*  A number that no other transaction of this store begun in this process
+    has, read or write (a write run again after the map grew gets a new
+    one): the key for what a layer above remembers about one transaction. */
+uint64_t lnt_txn_serial (const lnt_txn_t *txn);
+
+/*  How many puts, appends, deletes and drops of db this transaction has
+    tried so far (failed ones count too). A layer above that remembers
+    something read from db in this transaction knows it still holds when
+    the count has not moved since.                                         */
+uint64_t lnt_txn_changes (const lnt_txn_t *txn, lnt_db_t db);
+
 /*  Ends a read transaction; sets *txn_p to NULL; safe on NULL.            */
 void lnt_txn_end (lnt_txn_t **txn_p);
 
@@ -105,6 +116,14 @@ int lnt_txn_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
     where a get then a put would take two.                                 */
 int lnt_txn_put_new (lnt_txn_t *txn, lnt_db_t db, const void *key,
                      size_t klen, const void *val, size_t vlen);
+
+/*  Stores key -> val when key is greater than every key in db, with
+    LMDB's MDB_APPEND: no search, and a full page splits at its end, so
+    keys written in order fill their pages. 0; LNT_EEXIST when key is not
+    greater than the last key (nothing changed: put it another way);
+    LNT_EMAPFULL or LNT_ESTORE.                                            */
+int lnt_txn_put_last (lnt_txn_t *txn, lnt_db_t db, const void *key,
+                      size_t klen, const void *val, size_t vlen);
 
 /*  Like put, for a key greater than every key in db (the log): faster.    */
 int lnt_txn_append (lnt_txn_t *txn, lnt_db_t db, const void *key,

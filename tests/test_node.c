@@ -750,6 +750,123 @@ done:
     free (tmp);
 }
 
+//  Many writes in one transaction (as an import makes): the node keeps the
+//  log head, clock and node id between them, and must notice when
+//  something else changed meta or the log in between; records come in
+//  and out of key order (appended, or put in their place).
+typedef struct {
+    lnt_node_t *node;   //  the node
+    int step;           //  which part of the test
+    uint64_t seq[8];    //  out: sequence numbers of the writes
+} s_one_txn_t;
+
+static int
+s_one_txn_write (lnt_txn_t *txn, void *arg)
+{
+    s_one_txn_t *t = arg;
+    lnt_node_t *node = t->node;
+    int rc = 0, n = 0;
+#define W(id, section, body)                                                  \
+    if (!rc)                                                                  \
+    rc = lnt_node_write_section (node, txn, LNT_KIND_SUGGESTION, id, "3503", \
+                                 section, body, strlen (body), false,         \
+                                 &t->seq[n++])
+    if (t->step == 0) {
+        W ("3503-2026-000005", LNT_SECTION_OFFICE, "five");
+        W ("3503-2026-000009", LNT_SECTION_OFFICE, "nine");
+        W ("3503-2026-000007", LNT_SECTION_OFFICE, "seven");
+        W ("3503-2026-000005", LNT_SECTION_PROVINCE, "five-p");
+        //  Replication saw a version far ahead; then a new incarnation
+        if (!rc)
+            rc = lnt_txn_put_u64 (txn, LNT_DB_META, "clock",
+                                  (uint64_t) (T0_MS + 10 * DAY_MS) << 16);
+        W ("3503-2026-000011", LNT_SECTION_OFFICE, "eleven");
+        if (!rc)
+            rc = lnt_txn_put_u64 (txn, LNT_DB_META, "node", 77);
+        W ("3503-2026-000013", LNT_SECTION_OFFICE, "thirteen");
+        //  The last log entry taken away again: its number is free
+        unsigned char key[8];
+        lnt_store_key_u64 (t->seq[n - 1], key);
+        if (!rc)
+            rc = lnt_txn_del (txn, LNT_DB_LOG, key, 8);
+        W ("3503-2026-000015", LNT_SECTION_OFFICE, "fifteen");
+    }
+    else if (t->step == 1) {
+        //  Written, then the transaction aborts: none of it counts
+        W ("3503-2026-000021", LNT_SECTION_OFFICE, "lost");
+        W ("3503-2026-000023", LNT_SECTION_OFFICE, "lost");
+        if (!rc)
+            rc = LNT_EINVAL;
+    }
+    else
+        W ("3503-2026-000001", LNT_SECTION_OFFICE, "one");
+#undef W
+    return rc;
+}
+
+static void
+s_test_one_txn (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_why_t why = {""};
+    lnt_node_t *node = NULL;
+    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
+               0);
+    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    if (!node)
+        goto done;
+    uint64_t id = lnt_node_id (node);
+    s_wall_t wall = {T0_MS};
+    lnt_node_set_clock_source (node, s_wall_read, &wall);
+    s_one_txn_t t = {node, 0, {0}};
+    CHECK_INT (lnt_store_write (lnt_node_store (node), s_one_txn_write, &t), 0);
+    for (int i = 0; i < 6; i++)
+        CHECK_INT (t.seq[i], i + 1);
+    CHECK_INT (t.seq[6], 6);
+    t.step = 1;
+    CHECK_INT (lnt_store_write (lnt_node_store (node), s_one_txn_write, &t),
+               LNT_EINVAL);
+    t.step = 2;
+    CHECK_INT (lnt_store_write (lnt_node_store (node), s_one_txn_write, &t), 0);
+    CHECK_INT (t.seq[0], 7);
+
+    s_logged_t log[10];
+    CHECK_INT (s_read_log (node, log, 10), 7);
+    static const char *bodies[] = {"five", "nine", "seven", "five-p",
+                                   "eleven", "fifteen", "one"};
+    for (int i = 0; i < 7; i++) {
+        CHECK_INT (log[i].seq, i + 1);
+        CHECK_STR (log[i].body, bodies[i]);
+        if (i > 0)
+            CHECK (log[i].change.state.version
+                   > log[i - 1].change.state.version);
+        CHECK_INT (log[i].change.state.node, i < 5 ? id : 77);
+    }
+    CHECK (log[4].change.state.version
+           > (uint64_t) (T0_MS + 10 * DAY_MS) << 16);
+    s_sec_copy_t sec[2];
+    CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, "3503-2026-000005", sec, NULL),
+               0);
+    CHECK_STR (sec[0].body, "five");
+    CHECK_STR (sec[1].body, "five-p");
+    static const char *ids[] = {"3503-2026-000001", "3503-2026-000007",
+                                "3503-2026-000009", "3503-2026-000011",
+                                "3503-2026-000013", "3503-2026-000015"};
+    static const char *stored[] = {"one", "seven", "nine", "eleven",
+                                   "thirteen", "fifteen"};
+    for (int i = 0; i < 6; i++) {
+        CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, ids[i], sec, NULL), 0);
+        CHECK_STR (sec[0].body, stored[i]);
+        CHECK (!sec[1].present);
+    }
+    CHECK_INT (s_get (node, LNT_KIND_SUGGESTION, "3503-2026-000021", sec, NULL),
+               LNT_ENOTFOUND);
+done:
+    lnt_node_destroy (&node);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -764,5 +881,6 @@ main (int argc, char *argv[])
     s_test_write_fails ();
     s_test_sections ();
     s_test_next_number ();
+    s_test_one_txn ();
     return LNT_TEST_DONE ();
 }

@@ -422,7 +422,53 @@ s_helpers_write (lnt_txn_t *txn, void *arg)
         || lnt_txn_get_str (txn, LNT_DB_META, "code", buf, sizeof buf) != 0
         || strcmp (buf, "3503") != 0)
         return LNT_EINTERNAL;
-    return 0;
+    //  get_u64 keeps values it read or wrote; any other change to their
+    //  database (a raw put, a delete, a drop) must show through
+    unsigned char v[8];
+    lnt_store_key_u64 (41, v);
+    bool ok = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, "max", 0) == UINT64_MAX
+              && lnt_txn_put (txn, LNT_DB_COUNTERS, "max", 3, v, 8) == 0
+              && lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, "max", 0) == 41
+              && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, "n", 7) == 0
+              && lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, "n", 0) == 7
+              && lnt_txn_del (txn, LNT_DB_COUNTERS, "n", 1) == 0
+              && lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, "n", 9) == 9
+              && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, "n", 8) == 0
+              && lnt_txn_put_str (txn, LNT_DB_COUNTERS, "n", "text") == 0
+              && lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, "n", 9) == 9;
+    //  More keys than are kept, read and written in turn
+    char key[16];
+    for (int round = 0; ok && round < 3; round++)
+        for (int i = 0; ok && i < 10; i++) {
+            snprintf (key, sizeof key, "k%d", i);
+            uint64_t was = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, key, 0);
+            ok = was == (uint64_t) round
+                 && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, key, was + 1) == 0;
+        }
+    //  put_last: only past the last key; an equal or lesser one changes
+    //  nothing
+    const void *got = NULL;
+    size_t got_len = 0;
+    ok = ok && lnt_txn_put_last (txn, LNT_DB_RECORDS, "b", 1, "one", 3) == 0
+         && lnt_txn_put_last (txn, LNT_DB_RECORDS, "b", 1, "two", 3)
+                == LNT_EEXIST
+         && lnt_txn_put_last (txn, LNT_DB_RECORDS, "a", 1, "two", 3)
+                == LNT_EEXIST
+         && lnt_txn_put_last (txn, LNT_DB_RECORDS, "c", 1, "three", 5) == 0
+         && lnt_txn_get (txn, LNT_DB_RECORDS, "b", 1, &got, &got_len) == 0
+         && got_len == 3 && memcmp (got, "one", 3) == 0
+         && lnt_txn_get (txn, LNT_DB_RECORDS, "a", 1, &got, &got_len)
+                == LNT_ENOTFOUND
+         && lnt_txn_drop (txn, LNT_DB_RECORDS) == 0;
+    //  A key too long to keep works as before
+    const char *long_key = "a-key-longer-than-the-32-bytes-kept-for-values";
+    ok = ok && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, long_key, 5) == 0
+         && lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, long_key, 0) == 5
+         && lnt_txn_drop (txn, LNT_DB_COUNTERS) == 0
+         && lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, long_key, 6) == 6
+         && lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, "k1", 6) == 6
+         && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, "max", UINT64_MAX) == 0;
+    return ok ? 0 : LNT_EINTERNAL;
 }
 
 static void
