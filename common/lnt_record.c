@@ -1,4 +1,5 @@
 /*  lnt_record.c - words, validation, transitions, due dates and ids.       */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,12 +95,28 @@ static int
 s_id_check (const char *id, const char *office, const char *kind,
             lnt_why_t *why)
 {
-    int rc = lnt_text_check (id, LNT_ID_MAX, true, kind, "id", why);
-    if (rc)
-        return rc;
+    /* Digits, capitals, '-' and '.': one pass over the id, which is
+       checked for every record written.                                 */
+    static const bool allowed[256] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+        ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['.'] = 1,
+        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+        ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+        ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+        ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+        ['Y'] = 1, ['Z'] = 1};
+    size_t len = 0;
+    while (len < LNT_ID_MAX && allowed[(unsigned char) id[len]])
+        len++;
+    /* Only those bytes are UTF-8 too, so the text checks hold when the
+       id ends there; anything else takes the way that words the error. */
+    if (id[len] != 0 || len == 0) {
+        int rc = lnt_text_check (id, LNT_ID_MAX, true, kind, "id", why);
+        if (rc)
+            return rc;
+    }
     size_t olen = strlen (office);
-    if (strncmp (id, office, olen) != 0 || id[olen] != '-'
-        || strspn (id, "0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ.") != strlen (id))
+    if (strncmp (id, office, olen) != 0 || id[olen] != '-' || id[len] != 0)
         return lnt_why (why, LNT_EINVAL, "%s %s: id must start with its "
                         "office %s and hold only digits, capitals, '-' and '.'",
                         kind, id, office);
@@ -395,22 +412,79 @@ lnt_suggestion_due (const lnt_suggestion_t *s, const lnt_ref_t *ref,
     return 0;
 }
 
+/*  Ids are made for every record written (and imports write many), so
+    they are built by hand rather than with snprintf: the same text, cut
+    at LNT_ID_MAX bytes as snprintf would cut it.                          */
+typedef struct {
+    char *buf;   /* LNT_ID_MAX + 1 bytes                                   */
+    size_t len;  /* bytes written so far, at most LNT_ID_MAX               */
+} s_id_t;
+
+static void
+s_id_text (s_id_t *id, const char *text)
+{
+    size_t len = strnlen (text, LNT_ID_MAX - id->len);
+    memcpy (id->buf + id->len, text, len);
+    id->len += len;
+    id->buf[id->len] = 0;
+}
+
+/*  value in decimal with at least width digits (zeros in front), with a
+    minus sign before a negative one, as %0*lld would write it.          */
+static void
+s_id_number (s_id_t *id, int64_t value, int width)
+{
+    char digits[24], *p = digits + sizeof digits;
+    uint64_t v = value < 0 ? 0 - (uint64_t) value : (uint64_t) value;
+    *--p = 0;
+    do {
+        *--p = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (digits + sizeof digits - 1 - p < width)
+        *--p = '0';
+    if (value < 0)
+        *--p = '-';
+    s_id_text (id, p);
+}
+
 void
 lnt_id_suggestion (char *buf, const char *office, int year, uint64_t n)
 {
-    snprintf (buf, LNT_ID_MAX + 1, "%s-%d-%06llu", office, year,
-              (unsigned long long) n);
+    s_id_t id = {buf, 0};
+    s_id_text (&id, office);
+    s_id_text (&id, "-");
+    s_id_number (&id, year, 0);
+    s_id_text (&id, "-");
+    if (n > INT64_MAX) /* as snprintf would: not a number we hand out    */
+        snprintf (buf + id.len, LNT_ID_MAX + 1 - id.len, "%06llu",
+                  (unsigned long long) n);
+    else
+        s_id_number (&id, (int64_t) n, 6);
 }
 
 void
 lnt_id_rb_item (char *buf, const char *office, int year, uint64_t n)
 {
-    snprintf (buf, LNT_ID_MAX + 1, "%s-RB-%d-%04llu", office, year,
-              (unsigned long long) n);
+    s_id_t id = {buf, 0};
+    s_id_text (&id, office);
+    s_id_text (&id, "-RB-");
+    s_id_number (&id, year, 0);
+    s_id_text (&id, "-");
+    if (n > INT64_MAX)
+        snprintf (buf + id.len, LNT_ID_MAX + 1 - id.len, "%04llu",
+                  (unsigned long long) n);
+    else
+        s_id_number (&id, (int64_t) n, 4);
 }
 
 void
 lnt_id_lke_answer (char *buf, const char *office, int year, const char *item)
 {
-    snprintf (buf, LNT_ID_MAX + 1, "%s-LKE-%d-%s", office, year, item);
+    s_id_t id = {buf, 0};
+    s_id_text (&id, office);
+    s_id_text (&id, "-LKE-");
+    s_id_number (&id, year, 0);
+    s_id_text (&id, "-");
+    s_id_text (&id, item);
 }

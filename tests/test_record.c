@@ -946,6 +946,31 @@ s_test_ids (void)
     CHECK_STR (id, "3503-2026-18446744073709551615");
     lnt_id_lke_answer (id, "3503", 2026, "A1234567890.12345678901234567890XYZ");
     CHECK_INT (strlen (id), LNT_ID_MAX);
+    //  Built by hand, ids read as snprintf would write them, cuts too
+    static const char *offices[] = {"3503", "35", "",
+                                    "OFFICE-CODE-LONGER-THAN-ANY-REAL-ONE-XXXX"};
+    static const int years[] = {2026, 0, -7, 999, 12345, 2147483647};
+    static const uint64_t numbers[] = {0, 1, 42, 999999, 1000000,
+                                       INT64_MAX, (uint64_t) INT64_MAX + 1,
+                                       UINT64_MAX};
+    for (size_t o = 0; o < sizeof offices / sizeof offices[0]; o++)
+        for (size_t y = 0; y < sizeof years / sizeof years[0]; y++)
+            for (size_t n = 0; n < sizeof numbers / sizeof numbers[0]; n++) {
+                char want[LNT_ID_MAX + 1];
+                unsigned long long v = (unsigned long long) numbers[n];
+                snprintf (want, sizeof want, "%s-%d-%06llu", offices[o],
+                          years[y], v);
+                lnt_id_suggestion (id, offices[o], years[y], numbers[n]);
+                CHECK_STR (id, want);
+                snprintf (want, sizeof want, "%s-RB-%d-%04llu", offices[o],
+                          years[y], v);
+                lnt_id_rb_item (id, offices[o], years[y], numbers[n]);
+                CHECK_STR (id, want);
+                snprintf (want, sizeof want, "%s-LKE-%d-%s", offices[o],
+                          years[y], "B2.10");
+                lnt_id_lke_answer (id, offices[o], years[y], "B2.10");
+                CHECK_STR (id, want);
+            }
 }
 
 int
