@@ -32,6 +32,13 @@ typedef struct {
     bool right;   /* right-aligned: only numbers (and nulls) below it       */
 } s_column_t;
 
+/*  A group of columns ("lke." of "lke.score"): the first len bytes of the
+    name of column, up to and including a dot.                             */
+typedef struct {
+    size_t column; /* a column of the group                                */
+    size_t len;    /* bytes of its name that name the group                 */
+} s_group_t;
+
 struct lnt_out_t {
     lnt_out_format_t format; /* what lnt_out_print writes                  */
     s_column_t *columns;     /* the columns, in order                       */
@@ -41,6 +48,9 @@ struct lnt_out_t {
     size_t ncells;           /* cells in use                                */
     size_t maxcells;         /* cells allocated                             */
     size_t nrows;            /* rows started                                */
+    s_group_t *closed;       /* the groups closed so far (JSON nesting)     */
+    size_t nclosed;          /* groups in closed                            */
+    size_t maxclosed;        /* groups allocated                            */
 };
 
 /*  A double with 20 decimals needs at most 309 + 1 + 20 digits and a sign. */
@@ -107,6 +117,7 @@ lnt_out_destroy (lnt_out_t **self_p)
             free (self->cells [i].v.text);
     free (self->columns);
     free (self->cells);
+    free (self->closed);
     free (self);
     *self_p = NULL;
 }
@@ -129,13 +140,22 @@ lnt_out_column (lnt_out_t *self, const char *name, const char *title)
     assert (self && name);
     assert (self->nrows == 0);
     /*  JSON writes nested objects as it goes, so a group that came back
-        after another column would be written twice: insist on adjacency. */
-    size_t shared = self->ncols
-                      ? s_shared_groups (self->columns [self->ncols - 1].name, name)
-                      : 0;
-    for (size_t i = 0; i < self->ncols; i++)
-        assert (s_shared_groups (self->columns [i].name, name) <= shared);
-    (void) shared;
+        after another column would be written twice: insist on adjacency.
+        The previous column's groups that this one lacks close here; the
+        groups this one adds must not have closed before.                 */
+    const char *prev = self->ncols ? self->columns [self->ncols - 1].name : "";
+    size_t shared = s_shared_groups (prev, name);
+    for (size_t i = shared; prev [i]; i++)
+        if (prev [i] == '.') {
+            s_grow ((void **) &self->closed, &self->maxclosed, self->nclosed,
+                    sizeof (s_group_t));
+            self->closed [self->nclosed++] = (s_group_t) {self->ncols - 1, i + 1};
+        }
+    for (size_t i = shared; name [i]; i++)
+        for (size_t g = 0; name [i] == '.' && g < self->nclosed; g++)
+            assert (self->closed [g].len != i + 1
+                    || memcmp (self->columns [self->closed [g].column].name,
+                               name, i + 1) != 0);
 
     s_grow ((void **) &self->columns, &self->maxcols, self->ncols,
             sizeof (s_column_t));
@@ -299,130 +319,9 @@ s_cell_text (const s_cell_t *cell, char *buf, size_t size)
     return s_cell_text_len (cell, buf, size, &len);
 }
 
-/*  Writes text to a table line, holding spaces back until something
-    visible follows so that no line ends in spaces. Control characters (a
-    line break in a suggestion) become spaces to keep a row on one line;
-    each is one code point, so the widths still hold.                       */
-static void
-s_put (FILE *out, const char *text, size_t *pending)
-{
-    for (; *text; text++) {
-        unsigned char c = (unsigned char) *text;
-        if (c <= ' ' || c == 0x7f)
-            (*pending)++;
-        else {
-            for (; *pending; (*pending)--)
-                putc (' ', out);
-            putc (c, out);
-        }
-    }
-}
-
-/*  Writes one table line: the header when row is SIZE_MAX.                 */
-static void
-s_table_line (lnt_out_t *self, FILE *out, size_t row)
-{
-    char buf [S_NUMBER_MAX];
-    size_t pending = 0;
-    for (size_t c = 0; c < self->ncols; c++) {
-        s_column_t *column = &self->columns [c];
-        const char *text = row == SIZE_MAX
-                             ? column->title
-                             : s_cell_text (&self->cells [row * self->ncols + c],
-                                            buf, sizeof (buf));
-        if (!text)
-            text = "-";
-        size_t pad = column->width - lnt_utf8_width (text);
-        pending += c ? 2 : 0;
-        pending += column->right ? pad : 0;
-        s_put (out, text, &pending);
-        pending += column->right ? 0 : pad;
-    }
-    putc ('\n', out);
-}
-
-static void
-s_print_table (lnt_out_t *self, FILE *out)
-{
-    char buf [S_NUMBER_MAX];
-    for (size_t c = 0; c < self->ncols; c++) {
-        s_column_t *column = &self->columns [c];
-        bool numbers = false, others = false;
-        column->width = lnt_utf8_width (column->title);
-        for (size_t r = 0; r < self->nrows; r++) {
-            const s_cell_t *cell = &self->cells [r * self->ncols + c];
-            const char *text = s_cell_text (cell, buf, sizeof (buf));
-            size_t width = lnt_utf8_width (text ? text : "-");
-            if (width > column->width)
-                column->width = width;
-            numbers |= cell->kind == S_INT || cell->kind == S_NUM
-                       || cell->kind == S_FIXED;
-            others |= cell->kind == S_STR || cell->kind == S_BOOL;
-        }
-        column->right = numbers && !others;
-    }
-    s_table_line (self, out, SIZE_MAX);
-    for (size_t c = 0; c < self->ncols; c++) {
-        if (c)
-            fputs ("  ", out);
-        for (size_t i = 0; i < self->columns [c].width; i++)
-            putc ('-', out);
-    }
-    putc ('\n', out);
-    for (size_t r = 0; r < self->nrows; r++)
-        s_table_line (self, out, r);
-    if (self->nrows == 0)
-        fputs ("(none)\n", out);
-}
-
-/*  One record as "title: value" lines, titles right-aligned so the colons
-    and the values line up.                                                 */
-static void
-s_print_table_one (lnt_out_t *self, FILE *out)
-{
-    if (self->nrows == 0) {
-        fputs ("(none)\n", out);
-        return;
-    }
-    char buf [S_NUMBER_MAX];
-    size_t width = 0;
-    for (size_t c = 0; c < self->ncols; c++) {
-        size_t title_width = lnt_utf8_width (self->columns [c].title);
-        width = title_width > width ? title_width : width;
-    }
-    for (size_t c = 0; c < self->ncols; c++) {
-        const char *title = self->columns [c].title;
-        const char *text = s_cell_text (&self->cells [c], buf, sizeof (buf));
-        size_t pending = width - lnt_utf8_width (title);
-        s_put (out, title, &pending);
-        s_put (out, ":", &pending);
-        pending++;
-        s_put (out, text ? text : "-", &pending);
-        putc ('\n', out);
-    }
-}
-
-static void
-s_print_csv (lnt_out_t *self, FILE *out, size_t rows)
-{
-    char buf [S_NUMBER_MAX];
-    for (size_t c = 0; c < self->ncols; c++)
-        lnt_csv_write_field (out, self->columns [c].title, c == 0);
-    lnt_csv_end_record (out);
-    for (size_t r = 0; r < rows; r++) {
-        for (size_t c = 0; c < self->ncols; c++) {
-            const s_cell_t *cell = &self->cells [r * self->ncols + c];
-            lnt_csv_write_field (out, s_cell_text (cell, buf, sizeof (buf)),
-                                 c == 0);
-        }
-        lnt_csv_end_record (out);
-    }
-}
-
-/*  ---- JSON --------------------------------------------------------------
-    The JSON writers go through a sink: bytes gathered in a buffer and
-    written with one fwrite when it fills, instead of a locked putc for
-    every byte (a rollup answer is some 48 KB).                            */
+/*  The table and JSON writers go through a sink: bytes gathered in a
+    buffer and written with one fwrite when it fills, instead of a locked
+    putc for every byte (a rollup answer is some 48 KB).                   */
 
 typedef struct {
     FILE *out;       /* where the bytes go                                 */
@@ -460,6 +359,164 @@ s_sink_text (s_sink_t *sink, const char *text)
 {
     s_sink_put (sink, text, strlen (text));
 }
+
+/*  Writes text to a table line, holding spaces back until something
+    visible follows so that no line ends in spaces. Control characters (a
+    line break in a suggestion) become spaces to keep a row on one line;
+    each is one code point, so the widths still hold.                       */
+static void
+s_put (s_sink_t *sink, const char *text, size_t *pending)
+{
+    static const char spaces [] = "                                ";
+    while (*text) {
+        const char *run = text; /* visible bytes, written in one piece     */
+        while ((unsigned char) *text > ' ' && *text != 0x7f)
+            text++;
+        if (text > run) {
+            for (; *pending > 32; *pending -= 32)
+                s_sink_put (sink, spaces, 32);
+            s_sink_put (sink, spaces, *pending);
+            *pending = 0;
+            s_sink_put (sink, run, (size_t) (text - run));
+        }
+        for (; *text && ((unsigned char) *text <= ' ' || *text == 0x7f); text++)
+            (*pending)++;
+    }
+}
+
+/*  Writes one table line: the header when texts is NULL, else the row's
+    cells as text.                                                          */
+static void
+s_table_line (lnt_out_t *self, s_sink_t *sink, const char *const *texts)
+{
+    size_t pending = 0;
+    for (size_t c = 0; c < self->ncols; c++) {
+        s_column_t *column = &self->columns [c];
+        const char *text = texts ? texts [c] : column->title;
+        size_t pad = column->width - lnt_utf8_width (text);
+        pending += c ? 2 : 0;
+        pending += column->right ? pad : 0;
+        s_put (sink, text, &pending);
+        pending += column->right ? 0 : pad;
+    }
+    s_sink_put (sink, "\n", 1);
+}
+
+/*  Sets texts [i] to cell i's text ("-" for null), each cell formatted
+    once: numbers go into *arena, which the caller frees.                   */
+static void
+s_table_texts (lnt_out_t *self, const char **texts, char **arena)
+{
+    char buf [S_NUMBER_MAX];
+    size_t *at = s_need (malloc ((self->ncells + 1) * sizeof (size_t)));
+    size_t used = 0, max = 0;
+    *arena = NULL;
+    for (size_t i = 0; i < self->ncells; i++) {
+        size_t len;
+        const char *text = s_cell_text_len (&self->cells [i], buf,
+                                            sizeof (buf), &len);
+        at [i] = SIZE_MAX;
+        texts [i] = text ? text : "-";
+        if (text != buf)
+            continue;
+        while (used + len + 1 > max)
+            s_grow ((void **) arena, &max, max, 1);
+        memcpy (*arena + used, buf, len + 1);
+        at [i] = used;
+        used += len + 1;
+    }
+    for (size_t i = 0; i < self->ncells; i++)
+        if (at [i] != SIZE_MAX)
+            texts [i] = *arena + at [i];
+    free (at);
+}
+
+static void
+s_print_table (lnt_out_t *self, FILE *out)
+{
+    char *arena;
+    const char **texts = s_need (malloc ((self->ncells + 1) * sizeof (char *)));
+    s_table_texts (self, texts, &arena);
+    for (size_t c = 0; c < self->ncols; c++) {
+        s_column_t *column = &self->columns [c];
+        bool numbers = false, others = false;
+        column->width = lnt_utf8_width (column->title);
+        for (size_t r = 0; r < self->nrows; r++) {
+            const s_cell_t *cell = &self->cells [r * self->ncols + c];
+            size_t width = lnt_utf8_width (texts [r * self->ncols + c]);
+            if (width > column->width)
+                column->width = width;
+            numbers |= cell->kind == S_INT || cell->kind == S_NUM
+                       || cell->kind == S_FIXED;
+            others |= cell->kind == S_STR || cell->kind == S_BOOL;
+        }
+        column->right = numbers && !others;
+    }
+    s_sink_t sink = {.out = out};
+    s_table_line (self, &sink, NULL);
+    for (size_t c = 0; c < self->ncols; c++) {
+        if (c)
+            s_sink_put (&sink, "  ", 2);
+        for (size_t i = 0; i < self->columns [c].width; i++)
+            s_sink_put (&sink, "-", 1);
+    }
+    s_sink_put (&sink, "\n", 1);
+    for (size_t r = 0; r < self->nrows; r++)
+        s_table_line (self, &sink, texts + r * self->ncols);
+    if (self->nrows == 0)
+        s_sink_text (&sink, "(none)\n");
+    s_sink_flush (&sink);
+    free (texts);
+    free (arena);
+}
+
+/*  One record as "title: value" lines, titles right-aligned so the colons
+    and the values line up.                                                 */
+static void
+s_print_table_one (lnt_out_t *self, FILE *out)
+{
+    if (self->nrows == 0) {
+        fputs ("(none)\n", out);
+        return;
+    }
+    char buf [S_NUMBER_MAX];
+    size_t width = 0;
+    for (size_t c = 0; c < self->ncols; c++) {
+        size_t title_width = lnt_utf8_width (self->columns [c].title);
+        width = title_width > width ? title_width : width;
+    }
+    s_sink_t sink = {.out = out};
+    for (size_t c = 0; c < self->ncols; c++) {
+        const char *title = self->columns [c].title;
+        const char *text = s_cell_text (&self->cells [c], buf, sizeof (buf));
+        size_t pending = width - lnt_utf8_width (title);
+        s_put (&sink, title, &pending);
+        s_put (&sink, ":", &pending);
+        pending++;
+        s_put (&sink, text ? text : "-", &pending);
+        s_sink_put (&sink, "\n", 1);
+    }
+    s_sink_flush (&sink);
+}
+
+static void
+s_print_csv (lnt_out_t *self, FILE *out, size_t rows)
+{
+    char buf [S_NUMBER_MAX];
+    for (size_t c = 0; c < self->ncols; c++)
+        lnt_csv_write_field (out, self->columns [c].title, c == 0);
+    lnt_csv_end_record (out);
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t c = 0; c < self->ncols; c++) {
+            const s_cell_t *cell = &self->cells [r * self->ncols + c];
+            lnt_csv_write_field (out, s_cell_text (cell, buf, sizeof (buf)),
+                                 c == 0);
+        }
+        lnt_csv_end_record (out);
+    }
+}
+
+/*  ---- JSON -------------------------------------------------------------- */
 
 /*  Writes the len bytes at text as a JSON string: the runs that need no
     escape in one piece. UTF-8 passes through; the text is expected to be

@@ -2,7 +2,10 @@
     compared byte for byte with what staff and scripts will see.           */
 #include <assert.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lnt_error.h"
 #include "lnt_out.h"
@@ -109,6 +112,30 @@ s_test_table (void)
                  "Ani           baris satu baris dua\n"
                  "Budi Santoso\n"
                  "Citra         ok\n");
+
+    //  Padding longer than the writer's run of spaces (62 before the 7),
+    //  a control character and DEL as spaces, and 300 rows
+    const char *title = "A title of sixty-three characters, to pad a number "
+                        "to the right";
+    CHECK_INT ((int) strlen (title), 63);
+    self = lnt_out_new (LNT_OUT_TABLE);
+    lnt_out_column (self, "n", title);
+    lnt_out_column (self, "s", "s");
+    char *want = malloc (300 * 80 + 400), *at = want;
+    assert (want);
+    at += sprintf (at, "%s  s\n", title);
+    for (int i = 0; i < 63; i++)
+        *at++ = '-';
+    at += sprintf (at, "  ---\n");
+    for (int r = 0; r < 300; r++) {
+        lnt_out_row (self);
+        lnt_out_int (self, r % 2 ? 7 : -1234567);
+        lnt_out_str (self, r % 2 ? "a\x01\x7f" : "b\tc");
+        at += sprintf (at, "%63s  %s\n", r % 2 ? "7" : "-1234567",
+                       r % 2 ? "a" : "b c");
+    }
+    CHECK_PRINT (self, false, want);
+    free (want);
 }
 
 /*  Nulls in every column type, and booleans.                               */
@@ -478,6 +505,49 @@ s_test_print_one (void)
     CHECK_PRINT (self, true, "ID,Subjek,Nilai LKE,Terbuka\r\n");
 }
 
+/*  Builds the columns in a child process: true when the child aborted
+    (lnt_out_column's adjacency assert), false when it finished.           */
+static bool
+s_columns_abort (const char *const *names)
+{
+    fflush (NULL);
+    pid_t pid = fork ();
+    assert (pid >= 0);
+    if (pid == 0) {
+        //  The assert's message is expected: keep it out of the log
+        if (!freopen ("/dev/null", "w", stderr))
+            _exit (3);
+        lnt_out_t *self = lnt_out_new (LNT_OUT_JSON);
+        for (size_t i = 0; names [i]; i++)
+            lnt_out_column (self, names [i], NULL);
+        lnt_out_destroy (&self);
+        _exit (0);
+    }
+    int status;
+    assert (waitpid (pid, &status, 0) == pid);
+    return WIFSIGNALED (status) && WTERMSIG (status) == SIGABRT;
+}
+
+/*  The columns of a group must be adjacent, at every depth.               */
+static void
+s_test_adjacent (void)
+{
+    const char *ok1 [] = {"office", "lke.score", "lke.grade", "id", NULL};
+    const char *ok2 [] = {"a.b.c", "a.b.d", "a.e", "a.f.g", "h", "b.b.c", NULL};
+    const char *ok3 [] = {"a.x", "ab.x", "a", NULL}; /* "a" is no group  */
+    const char *bad1 [] = {"lke.score", "id", "lke.grade", NULL};
+    const char *bad2 [] = {"a.b.c", "a.e", "a.b.d", NULL};
+    const char *bad3 [] = {"a.b.c", "x", "a.y", NULL};
+    const char *bad4 [] = {"s.by.x", "s.by.y", "s.n", "t", "s.by.z", NULL};
+    CHECK (!s_columns_abort (ok1));
+    CHECK (!s_columns_abort (ok2));
+    CHECK (!s_columns_abort (ok3));
+    CHECK (s_columns_abort (bad1));
+    CHECK (s_columns_abort (bad2));
+    CHECK (s_columns_abort (bad3));
+    CHECK (s_columns_abort (bad4));
+}
+
 static void
 s_test_destroy (void)
 {
@@ -502,6 +572,7 @@ main (void)
     s_test_fixed ();
     s_test_json_long ();
     s_test_print_one ();
+    s_test_adjacent ();
     s_test_destroy ();
     return LNT_TEST_DONE ();
 }
