@@ -13,7 +13,10 @@
 # Phases, each followed by the comparison and `lontar-hub verify`:
 #   1. import and staff actions of the year, verdicts;
 #   2. more: status changes, archiving, LKE re-answers, cancellations, new
-#      suggestions received now;
+#      suggestions received now, deletes (hapus) of suggestions, action-plan
+#      items and LKE answers (some answered again); the recomputation leaves
+#      out every record whose office section is a tombstone in the office's
+#      store, and the hub's listings must hold exactly the exports' records;
 #   3. a large import at a few offices, the hub SIGKILLed in the middle of
 #      that stream while staff keep working, restarted.
 # Boundary cases (a year of their own, B): a suggestion due across a
@@ -245,6 +248,27 @@ def histories(store):
         out[rec[1]] = [(STATUSES[h[0]], h[1]) for h in s[9]]
     return out
 
+def tombstones(store):
+    """The ids of the office's records (kinds 1-3) whose office section is
+    a tombstone: deleted (hapus), they count nowhere (proto/PROTOCOL.md 5.1:
+    a section is [version, node, deleted, body])."""
+    p = subprocess.run(["mdb_dump", "-s", "records", store], capture_output=True, text=True,
+                       check=True)
+    out, body, key = set(), False, None
+    for line in p.stdout.splitlines():
+        if not body:
+            body = line.startswith("HEADER=END")
+        elif line.startswith("DATA=END"):
+            break
+        elif key is None:
+            key = line
+        else:
+            rec, _ = unpack(bytes.fromhex(line.strip()))
+            key = None
+            if rec[0] in (1, 2, 3) and rec[3] and rec[3][2]:
+                out.add(rec[1])
+    return out
+
 # -- the offices' own records
 data = {}
 for o in agents:
@@ -254,6 +278,18 @@ for o in agents:
 
 problems = []
 notes = []
+
+# Deleted records are left out, whatever the export says: one the export
+# still lists is a problem of its own.
+deleted = 0
+for o in agents:
+    gone = tombstones(os.path.join(root, "a" + o))
+    deleted += len(gone)
+    for kind in ("suggestions", "rb", "lke"):
+        leaked = [r["id"] for r in data[o][kind] if r["id"] in gone]
+        if leaked:
+            problems.append("%s: export lists deleted records %s" % (o, leaked[:3]))
+        data[o][kind] = [r for r in data[o][kind] if r["id"] not in gone]
 
 def office_row(o, name, year, today):
     off = offset[o[:2]]
@@ -429,6 +465,7 @@ for name in sorted(os.listdir(rollups)):
                       t["lke"]["answers"], "" if not diffs else ", %d differences" % len(diffs)))
 with open(os.path.join(rollups, "edges.json"), "w") as f:
     json.dump(edges_out, f, indent=1)
+summary.append("%d deleted records left out" % deleted)
 print("; ".join(summary))
 if problems:
     print("\n".join(problems[:60]))
@@ -673,12 +710,30 @@ fi
 
 # ---- phase 2 -------------------------------------------------------------------
 
-section "phase 2: more status changes, re-answers, cancellations, new suggestions"
+section "phase 2: more status changes, re-answers, cancellations, new suggestions, deletes"
 apply 2 offices
 sync_all "phase 2 offices"
 apply 2 hub
 sync_all "phase 2 verdicts"
 compare_rollups "phase 2" "$BYEAR" "$YEAR" "$YEAR_NOW"
+# The deletes of phase 2: the generator made some, and the hub's listings,
+# like its rollup, leave the deleted records out: they hold exactly the
+# records of the offices' exports (taken by compare_rollups just now).
+ndel=$(cat "$T"/gen/*-actions.jsonl | grep -c '"delete"')
+if [ "${#GENERATED[@]}" -ge 10 ]; then
+    expect_match "$ndel" '^[1-9][0-9]*$' "the generated actions delete records ($ndel deletes)"
+fi
+for kind in suggestions rb lke; do
+    hub_query "$kind"
+    expect_py "phase 2: the hub's $kind = the records of the offices' exports (deleted ones out)" "
+import glob
+want = set()
+for f in glob.glob('$T/cmp/exports/*.json'):
+    want |= {r['id'] for r in json.load(open(f, encoding='utf-8'))['$kind']}
+got = {r['id'] for r in d}
+assert len(got) == len(d) and got == want, \
+    ('hub only', sorted(got - want)[:5], 'exports only', sorted(want - got)[:5])"
+done
 
 # ---- phase 3: the hub killed in the middle of a stream ------------------------
 

@@ -41,8 +41,10 @@ gen writes into DIR, for each office (default: the 38 offices of province
                           status changes and archiving, LKE re-answers
                           (some dropping their evidence), cancellations,
                           and new suggestions received now (some complaints
-                          with --field-check). Phase 3: staff work while the
-                          hub may be away.
+                          with --field-check); last, deletes (hapus) of some
+                          suggestions, action-plan items and LKE answers,
+                          some of those answered again. Phase 3: staff work
+                          (and delete) while the hub may be away.
   hub-actions.jsonl       the assessors' verdicts (`lontar-hub lke verify`),
                           {"phase", "office", "cmd"}, phases 1 and 2
 Everything depends only on the seed, the year, --scale, --not-after and
@@ -466,6 +468,42 @@ def gen_office(args, office, items, hols):
         actions.append({"phase": 3, "office": office, "at": "",
                         "cmd": ["lke", "answer", "--year", str(year), "--item", code,
                                 "--answer", answer_for(rng, kind, m)]})
+    # phase 2, last: staff delete (hapus) what they entered by mistake (a
+    # duplicate, a test entry): suggestions in any status, action-plan
+    # items (cancelled ones too) and LKE answers, some answered again at
+    # once. An own random stream, so that everything above is what the
+    # seed gave before deletes existed. Nothing later names a deleted
+    # record: not phase 3's status changes, nor phase 2's verdicts (the
+    # hub refuses to verify a withdrawn answer). Phase 3 may answer a
+    # deleted item again (while the hub is away).
+    drng = random.Random("%d:%s:%d:delete" % (args.seed, office, year))
+    busy = {a["cmd"][2] for a in actions if a["phase"] == 3 and a["cmd"][0] == "suggestion"}
+    new_tags = ["@" + a["cmd"][a["cmd"].index("--subject") + 1].rsplit("[", 1)[1][:-1]
+                for a in actions if a["phase"] == 2 and a["cmd"][:2] == ["suggestion", "add"]]
+    for tag in ["@g%d" % s["n"] for s in sugg] + new_tags:
+        if tag not in busy and drng.random() < (0.2 if tag[1] == "n" else 0.04):
+            actions.append({"phase": 2, "office": office, "at": "",
+                            "cmd": ["suggestion", "delete", tag]})
+    for r in rb:
+        if drng.random() < 0.08:
+            actions.append({"phase": 2, "office": office, "at": "",
+                            "cmd": ["rb", "delete", "@r%d" % r["n"]]})
+    # and one in phase 3, while the hub may be away
+    gone = {a["cmd"][2] for a in actions if a["cmd"][:2] == ["suggestion", "delete"]}
+    left = ["@g%d" % s["n"] for s in sugg if "@g%d" % s["n"] not in busy | gone]
+    if left and drng.random() < 0.5:
+        actions.append({"phase": 3, "office": office, "at": "",
+                        "cmd": ["suggestion", "delete", drng.choice(left)]})
+    verdicts = {a["cmd"][4] for a in hub if a["phase"] == 2}
+    for code, kind in answered:
+        if code in verdicts or drng.random() >= 0.06:
+            continue
+        actions.append({"phase": 2, "office": office, "at": "",
+                        "cmd": ["lke", "delete", "--year", str(year), "--item", code]})
+        if drng.random() < 0.4:
+            actions.append({"phase": 2, "office": office, "at": "",
+                            "cmd": ["lke", "answer", "--year", str(year), "--item", code,
+                                    "--answer", answer_for(drng, kind, m)]})
     actions.sort(key=lambda a: (a["phase"], a["at"] or "9999"))
     return files, actions, hub
 
