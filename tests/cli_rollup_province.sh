@@ -8,7 +8,9 @@
 # status history that export does not hold, the suggestion bodies in its
 # store, decoded per proto/PROTOCOL.md 5.2) and the reference data CSVs:
 # exact fractions, half-up rounding, grade bands with exclusive lower
-# bounds (docs/ROLLUP.md). Nothing here uses the rollup code.
+# bounds (docs/ROLLUP.md). So must `rollup --area A` of each of the eight
+# areas (the area's action plan and LKE points). Nothing here uses the
+# rollup code.
 #
 # Phases, each followed by the comparison and `lontar-hub verify`:
 #   1. import and staff actions of the year, verdicts;
@@ -377,6 +379,11 @@ def office_row(o, name, year, today):
     raw = {"days": days, "prog": prog, "area_prog": area_prog, "area_done": area_done,
            "score": score if ans else None, "vscore": vscore if ver else None,
            "answers": len(ans), "evidence": ev, "edges": edges}
+    # per area of change: (self-assessed, verified) points, for --area
+    raw["area_lke"] = {a: (sum((points(x["item"], x["answer"]) for x in ans
+                                if items[x["item"]][0] == a), F(0)),
+                           sum((points(x["item"], x["verified_answer"]) for x in ver
+                                if items[x["item"]][0] == a), F(0))) for a in range(1, 9)}
     return row, raw
 
 def total_row(rows, raws):
@@ -424,6 +431,49 @@ def compare(path, want, got, out):
     elif isinstance(got, bool) or Decimal(want) != Decimal(got):
         out.append((path, want, got))
 
+def area_table(year, a, want, raws):
+    """`rollup --area A` from the recomputed rows (docs/ROLLUP.md): the
+    area's action plan, and its LKE points under the instrument; null
+    score without answers, the total's scores the mean over offices."""
+    mx = weight[a] if a in relsum else None
+    rows, s_all, v_all = [], [], []
+    for r, w in zip(want["offices"], raws):
+        s, v = w["area_lke"][a]
+        s = s if w["score"] is not None and mx else None
+        v = v if w["vscore"] is not None and mx else None
+        s_all += [s] if s is not None else []
+        v_all += [v] if v is not None else []
+        rows.append({"office": r["office"], "name": r["name"],
+                     "action_plan": r["action_plan"]["areas"][str(a)],
+                     "lke": {"score": None if s is None else half_up(s, 2),
+                             "verified_score": None if v is None else half_up(v, 2),
+                             "max": None if mx is None else half_up(mx, 2)}})
+    mean = lambda xs: half_up(sum(xs, F(0)) / len(xs), 2) if xs else None
+    total = {"office": "total", "name": "35",
+             "action_plan": want["total"]["action_plan"]["areas"][str(a)],
+             "lke": {"score": mean(s_all), "verified_score": mean(v_all),
+                     "max": None if mx is None else half_up(mx, 2)}}
+    return rows, total
+
+def compare_area(year, a, path, want, raws):
+    with open(path, encoding="utf-8") as f:
+        got = json.load(f, parse_float=Decimal)
+    rows, total = area_table(year, a, want, raws)
+    diffs = []
+    compare("", {"year": year, "province": "35", "area": a}, got, diffs)
+    gl = {r.get("office"): r for r in got.get("offices", [])}
+    if [r.get("office") for r in got.get("offices", [])] != [r["office"] for r in rows]:
+        diffs.append(("offices", [r["office"] for r in rows], sorted(gl)))
+    for r in rows + [total]:
+        g = got.get("total", {}) if r["office"] == "total" else gl.get(r["office"], {})
+        compare("offices[%s]" % r["office"], r, g, diffs)
+        if {k: sorted(v) if isinstance(v, dict) else None for k, v in g.items()} \
+                != {k: sorted(v) if isinstance(v, dict) else None for k, v in r.items()}:
+            diffs.append(("offices[%s] fields" % r["office"], sorted(r), sorted(g)))
+    for where, w, g in diffs:
+        problems.append("year %d --area %d %s: rollup %s, recomputed %s" % (year, a, where, g, w))
+    return len(diffs)
+
 def day_of(t):
     return (dt.datetime.fromtimestamp(float(t), dt.timezone.utc) + dt.timedelta(minutes=offset["35"])).date()
 
@@ -452,6 +502,11 @@ for name in sorted(os.listdir(rollups)):
         if best is None or len(diffs) < len(best[0]):
             best = (diffs, want, raws)
     diffs, want, raws = best
+    areas = [a for a in range(1, 9)     # rollup --area A (compare_rollups)
+             if os.path.exists(os.path.join(rollups, "area-%d-%d.json" % (year, a)))]
+    bad = sum(compare_area(year, a, os.path.join(rollups, "area-%d-%d.json" % (year, a)),
+                           want, raws) for a in areas)
+    summary.append("year %d --area %s: %d differences" % (year, ",".join(map(str, areas)), bad))
     with open(os.path.join(rollups, "expected-%d.json" % year), "w") as f:
         json.dump(want, f, default=str, indent=1)
     for w in raws:
@@ -490,6 +545,11 @@ compare_rollups () {
         "$HUB" rollup --year "$y" --hub "$QUERY_EP" --format json \
             >"$T/cmp/rollups/rollup-$y.json" 2>"$T/cmp/rollup.err" \
             || { fail "$what: lontar-hub rollup --year $y failed" "$(cat "$T/cmp/rollup.err")"; return 1; }
+        for a in 1 2 3 4 5 6 7 8; do
+            "$HUB" rollup --year "$y" --area "$a" --hub "$QUERY_EP" --format json \
+                >"$T/cmp/rollups/area-$y-$a.json" 2>"$T/cmp/rollup.err" \
+                || { fail "$what: lontar-hub rollup --year $y --area $a failed" "$(cat "$T/cmp/rollup.err")"; return 1; }
+        done
     done
     t1=$(date +%s.%N)
     if msg=$("$PY" -S -E "$T/recompute.py" "$LONTAR_REF" "$T" "$T/cmp/exports" "$T/cmp/rollups" \
