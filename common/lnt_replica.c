@@ -57,6 +57,25 @@ lnt_replica_apply_rolled (lnt_txn_t *txn, const lnt_change_t *change,
                           bool keep_conflicts, lnt_merge_t *merge,
                           lnt_rollup_t *rollup, const lnt_ref_t *ref)
 {
+    return lnt_replica_apply_fresh (txn, change, NULL, 0, NULL,
+                                    keep_conflicts, merge, rollup, ref);
+}
+
+int
+lnt_replica_fresh (const lnt_change_t *change, lnt_buf_t *out)
+{
+    lnt_record_t next;
+    lnt_merge_t merge;
+    lnt_merge_decide (NULL, change, &next, &merge);
+    return lnt_codec_record_encode (&next, out);
+}
+
+int
+lnt_replica_apply_fresh (lnt_txn_t *txn, const lnt_change_t *change,
+                         const void *fresh, size_t fresh_len, bool *last,
+                         bool keep_conflicts, lnt_merge_t *merge,
+                         lnt_rollup_t *rollup, const lnt_ref_t *ref)
+{
     lnt_record_t current, next;
     lnt_merge_t local;
     if (!merge)
@@ -64,14 +83,30 @@ lnt_replica_apply_rolled (lnt_txn_t *txn, const lnt_change_t *change,
     /* Most changes of a catch-up make new records: try the insert first,
        and merge only when the record is there.                          */
     lnt_merge_decide (NULL, change, &next, merge);
-    lnt_buf_t fresh = {0};
+    lnt_buf_t own = {0};
     char fkey[LNT_ID_MAX + 2];
-    int rc = lnt_codec_record_encode (&next, &fresh);
+    int rc = 0;
+    if (!fresh) {
+        rc = lnt_codec_record_encode (&next, &own);
+        fresh = own.data;
+        fresh_len = own.len;
+    }
+    size_t flen = lnt_node_key (change->kind, change->id, fkey);
+    /* Records that come in the order of their keys, past every other
+       (a catch-up into a new store), fill their pages as they go.       */
+    if (!rc && last && *last) {
+        rc = lnt_txn_put_last (txn, LNT_DB_RECORDS, fkey, flen, fresh,
+                               fresh_len);
+        if (rc == LNT_EEXIST)
+            *last = false;
+        else
+            goto put;
+    }
     if (!rc)
-        rc = lnt_txn_put_new (txn, LNT_DB_RECORDS, fkey,
-                              lnt_node_key (change->kind, change->id, fkey),
-                              fresh.data, fresh.len);
-    lnt_buf_free (&fresh);
+        rc = lnt_txn_put_new (txn, LNT_DB_RECORDS, fkey, flen, fresh,
+                              fresh_len);
+put:
+    lnt_buf_free (&own);
     if (rc == 0 && rollup)
         rc = lnt_rollup_add (rollup, ref, &next, +1);
     if (rc != LNT_EEXIST)

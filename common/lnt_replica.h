@@ -36,4 +36,21 @@ int lnt_replica_observe (lnt_txn_t *txn, uint64_t version);
 size_t lnt_replica_conflict_key (uint8_t kind, const char *id, uint8_t section,
                                  uint64_t node, char *key);
 
+/*  The record a change makes when its record is not there yet (its one
+    section), encoded into out (appended): what lnt_replica_apply_fresh
+    takes, made ahead (the hub makes it while it validates, in the thread
+    that reads the network). 0 or LNT_ENOMEM.                             */
+int lnt_replica_fresh (const lnt_change_t *change, lnt_buf_t *out);
+
+/*  lnt_replica_apply_rolled with the change's fresh record given (fresh,
+    fresh_len bytes, from lnt_replica_fresh; NULL: encoded here). last
+    (may be NULL): while *last is true, a new record is first put as the
+    last of its table (LMDB's append, which fills pages); when its key is
+    not past every other, *last becomes false and it is put the usual way.
+    Set it for a run of changes whose ids grow (a batch).                 */
+int lnt_replica_apply_fresh (lnt_txn_t *txn, const lnt_change_t *change,
+                             const void *fresh, size_t fresh_len, bool *last,
+                             bool keep_conflicts, lnt_merge_t *merge,
+                             lnt_rollup_t *rollup, const lnt_ref_t *ref);
+
 #endif

@@ -7,6 +7,7 @@
     counters. It grows with the distinct keys touched and is emptied by
     flush and reset.                                                       */
 #include <assert.h>
+#include <stddef.h>
 #include <endian.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +32,13 @@ struct lnt_rollup_t {
     s_entry_t *slots; /* the table; NULL until the first key               */
     size_t cap;       /* slots, a power of two                             */
     size_t used;      /* slots holding a key                               */
+    const void *hint_body;         /* a body whose part is known: hint    */
+    size_t hint_len;               /* its length                          */
+    const lnt_rollup_part_t *hint; /* borrowed; NULL for no hint          */
+    lnt_suggestion_t *scratch;     /* decoding space (25 kB), kept        */
+    s_entry_t *last[2];            /* the entries found last for a year
+                                      key and a day key: changes of one
+                                      office and year come in runs       */
 };
 
 //  ---- keys ------------------------------------------------------------
@@ -125,7 +133,9 @@ s_find (const lnt_rollup_t *self, const unsigned char *key, size_t klen)
 static int
 s_grow (lnt_rollup_t *self)
 {
-    size_t cap = self->cap ? self->cap * 2 : 64;
+    /* A group commit touches a few hundred keys (a day key for each due
+       date): start there rather than grow to it in every transaction.  */
+    size_t cap = self->cap ? self->cap * 2 : 1024;
     s_entry_t *slots = calloc (cap, sizeof *slots);
     if (!slots)
         return LNT_ENOMEM;
@@ -141,6 +151,7 @@ s_grow (lnt_rollup_t *self)
     free (self->slots);
     self->slots = slots;
     self->cap = cap;
+    self->last[0] = self->last[1] = NULL;
     return 0;
 }
 
@@ -148,9 +159,14 @@ s_grow (lnt_rollup_t *self)
 static int64_t *
 s_deltas (lnt_rollup_t *self, const unsigned char *key, size_t klen)
 {
-    s_entry_t *e = s_find (self, key, klen);
-    if (e)
+    int c = klen > S_PREFIX && (key[0] == 'D' || key[0] == 'P');
+    s_entry_t *e = self->last[c];
+    if (e && e->klen == klen && memcmp (e->key, key, klen) == 0)
         return e->values;
+    if ((e = s_find (self, key, klen))) {
+        self->last[c] = e;
+        return e->values;
+    }
     if ((self->used + 1) * 10 > self->cap * 7 && s_grow (self))
         return NULL;
     int64_t *values = calloc (s_count (key[0]), sizeof *values);
@@ -165,6 +181,7 @@ s_deltas (lnt_rollup_t *self, const unsigned char *key, size_t klen)
     e->values = values;
     e->seen = false;
     self->used++;
+    self->last[c] = e;
     return values;
 }
 
@@ -191,6 +208,7 @@ lnt_rollup_reset (lnt_rollup_t *self)
     free (self->slots);
     self->slots = NULL;
     self->cap = self->used = 0;
+    self->last[0] = self->last[1] = NULL;
 }
 
 void
@@ -199,6 +217,7 @@ lnt_rollup_destroy (lnt_rollup_t **self_p)
     if (!self_p || !*self_p)
         return;
     lnt_rollup_reset (*self_p);
+    free ((*self_p)->scratch);
     free (*self_p);
     *self_p = NULL;
 }
@@ -213,21 +232,31 @@ s_local_year (int64_t ms, int offset)
     return year;
 }
 
-static int
-s_add_suggestion (lnt_rollup_t *self, const lnt_ref_t *ref,
-                  const lnt_record_t *record, int64_t sign)
+void
+lnt_rollup_hint (lnt_rollup_t *self, const void *body, size_t len,
+                 const lnt_rollup_part_t *part)
 {
-    const lnt_section_t *sec = &record->sec[LNT_SECTION_OFFICE];
-    lnt_suggestion_t *s = malloc (sizeof *s); /* 25 kB: not on the stack  */
-    if (!s)
-        return LNT_ENOMEM;
-    lnt_why_t why;
-    if (lnt_codec_suggestion_decode (sec->body, sec->body_len, s, &why)) {
-        free (s);
-        return 0;
-    }
-    memcpy (s->id, record->id, sizeof s->id);
-    memcpy (s->office, record->office, sizeof s->office);
+    self->hint_body = part ? body : NULL;
+    self->hint_len = part ? len : 0;
+    self->hint = part;
+}
+
+//  Adds counter index of the part's key k (0 or 1) by value
+static void
+s_part_add (lnt_rollup_part_t *part, int k, size_t index, int64_t value)
+{
+    assert (part->n < LNT_ROLLUP_PART_MAX);
+    part->add[part->n].key = (uint8_t) k;
+    part->add[part->n].index = (uint16_t) index;
+    part->add[part->n].value = value;
+    part->n++;
+}
+
+int
+lnt_rollup_part_suggestion (const lnt_ref_t *ref, const lnt_suggestion_t *s,
+                            lnt_rollup_part_t *part)
+{
+    memset (part, 0, offsetof (lnt_rollup_part_t, add));
     int offset = lnt_ref_utc_offset (ref, s->office);
     int year = s_local_year (s->received, offset);
     int32_t received_day = lnt_time_local_day (s->received, offset);
@@ -235,23 +264,17 @@ s_add_suggestion (lnt_rollup_t *self, const lnt_ref_t *ref,
     bool has_due = lnt_suggestion_due (s, ref, &verify_due, &resolve_due) == 0;
     bool open = lnt_status_is_open ((lnt_status_t) s->status);
 
-    unsigned char key[S_KEY_MAX];
-    size_t klen = s_key (key, 'S', record->office, year);
-    int64_t *v = s_deltas (self, key, klen);
-    if (!v) {
-        free (s);
-        return LNT_ENOMEM;
-    }
-    v[LNT_ROLLUP_S_RECEIVED] += sign;
-    v[LNT_ROLLUP_S_STATUS + s->status] += sign;
-    v[LNT_ROLLUP_S_CHANNEL + s->channel] += sign;
-    v[LNT_ROLLUP_S_CLASS + s->class_] += sign;
+    part->klen[0] = (uint8_t) s_key (part->key[0], 'S', s->office, year);
+    s_part_add (part, 0, LNT_ROLLUP_S_RECEIVED, 1);
+    s_part_add (part, 0, LNT_ROLLUP_S_STATUS + s->status, 1);
+    s_part_add (part, 0, LNT_ROLLUP_S_CHANNEL + s->channel, 1);
+    s_part_add (part, 0, LNT_ROLLUP_S_CLASS + s->class_, 1);
     if (open)
-        v[LNT_ROLLUP_S_OPEN] += sign;
+        s_part_add (part, 0, LNT_ROLLUP_S_OPEN, 1);
     for (int i = 0; has_due && i < s->history_len; i++)
         if (s->history[i].status == LNT_ST_DONE) {
             if (lnt_time_local_day (s->history[i].at, offset) <= resolve_due)
-                v[LNT_ROLLUP_S_IN_TIME] += sign;
+                s_part_add (part, 0, LNT_ROLLUP_S_IN_TIME, 1);
             break;
         }
     if (s->history_len >= 2) {
@@ -259,16 +282,14 @@ s_add_suggestion (lnt_rollup_t *self, const lnt_ref_t *ref,
         int64_t days = (int64_t) lnt_time_local_day (s->history[1].at, offset)
                        - received_day;
         days = days < 0 ? 0 : days > S_DAYS - 1 ? S_DAYS - 1 : days;
-        v[LNT_ROLLUP_S_RESPONDED] += sign;
-        v[LNT_ROLLUP_S_DAYS + days] += sign;
+        s_part_add (part, 0, LNT_ROLLUP_S_RESPONDED, 1);
+        s_part_add (part, 0, LNT_ROLLUP_S_DAYS + (size_t) days, 1);
     }
-    free (s);
     if (open && has_due) {
-        klen = s_key_day (key, resolve_due);
-        key[0] = 'D';
-        if (!(v = s_deltas (self, key, klen)))
-            return LNT_ENOMEM;
-        v[0] += sign;
+        memcpy (part->key[1], part->key[0], S_PREFIX);
+        part->klen[1] = (uint8_t) s_key_day (part->key[1], resolve_due);
+        part->key[1][0] = 'D';
+        s_part_add (part, 1, 0, 1);
     }
     return 0;
 }
@@ -288,39 +309,91 @@ s_progress (int64_t realisation, int64_t target)
     return (int64_t) (p / (unsigned __int128) target);
 }
 
-static int
-s_add_rb_item (lnt_rollup_t *self, const lnt_record_t *record, int64_t sign)
+int
+lnt_rollup_part_rb_item (const lnt_rb_item_t *r, lnt_rollup_part_t *part)
 {
-    const lnt_section_t *sec = &record->sec[LNT_SECTION_OFFICE];
-    lnt_rb_item_t r;
-    lnt_why_t why;
-    if (lnt_codec_rb_item_decode (sec->body, sec->body_len, &r, &why)
-        || r.area < 1 || r.area > 8 || r.status == LNT_RB_CANCELLED)
+    memset (part, 0, offsetof (lnt_rollup_part_t, add));
+    if (r->area < 1 || r->area > 8 || r->status == LNT_RB_CANCELLED)
         return 0; /* cancelled items count nowhere                        */
-    bool done = r.status == LNT_RB_DONE;
-    int64_t progress = s_progress (r.realisation, r.target);
-    unsigned char key[S_KEY_MAX];
-    size_t klen = s_key (key, 'R', record->office, r.year);
-    int64_t *v = s_deltas (self, key, klen);
-    if (!v)
-        return LNT_ENOMEM;
-    int64_t *area = v + LNT_ROLLUP_R_AREA + 3 * (r.area - 1);
-    v[LNT_ROLLUP_R_ITEMS] += sign;
-    area[LNT_ROLLUP_R_ITEMS] += sign;
+    bool done = r->status == LNT_RB_DONE;
+    int64_t progress = s_progress (r->realisation, r->target);
+    size_t area = LNT_ROLLUP_R_AREA + 3 * (size_t) (r->area - 1);
+    part->klen[0] = (uint8_t) s_key (part->key[0], 'R', r->office, r->year);
+    s_part_add (part, 0, LNT_ROLLUP_R_ITEMS, 1);
+    s_part_add (part, 0, area + LNT_ROLLUP_R_ITEMS, 1);
     if (done) {
-        v[LNT_ROLLUP_R_DONE] += sign;
-        area[LNT_ROLLUP_R_DONE] += sign;
+        s_part_add (part, 0, LNT_ROLLUP_R_DONE, 1);
+        s_part_add (part, 0, area + LNT_ROLLUP_R_DONE, 1);
     }
-    v[LNT_ROLLUP_R_PROGRESS] += sign * progress;
-    area[LNT_ROLLUP_R_PROGRESS] += sign * progress;
-    if (!done && r.due != LNT_NONE_DAY) {
-        key[0] = 'P';
-        klen = s_key_day (key, r.due);
-        if (!(v = s_deltas (self, key, klen)))
-            return LNT_ENOMEM;
-        v[0] += sign;
+    s_part_add (part, 0, LNT_ROLLUP_R_PROGRESS, progress);
+    s_part_add (part, 0, area + LNT_ROLLUP_R_PROGRESS, progress);
+    if (!done && r->due != LNT_NONE_DAY) {
+        memcpy (part->key[1], part->key[0], S_PREFIX);
+        part->key[1][0] = 'P';
+        part->klen[1] = (uint8_t) s_key_day (part->key[1], r->due);
+        s_part_add (part, 1, 0, 1);
     }
     return 0;
+}
+
+//  Adds part (sign +1) or takes it away (-1)
+static int
+s_apply_part (lnt_rollup_t *self, const lnt_rollup_part_t *part,
+              int64_t sign)
+{
+    int64_t *v[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++)
+        if (part->klen[k]
+            && !(v[k] = s_deltas (self, part->key[k], part->klen[k])))
+            return LNT_ENOMEM;
+    for (size_t i = 0; i < part->n; i++)
+        v[part->add[i].key][part->add[i].index] += sign * part->add[i].value;
+    return 0;
+}
+
+//  The part of record's office section: the hint when it is that body,
+//  else from the decoded body into scratch; NULL when it does not decode
+static const lnt_rollup_part_t *
+s_part (lnt_rollup_t *self, const lnt_ref_t *ref, const lnt_record_t *record,
+        lnt_rollup_part_t *scratch, int *rc)
+{
+    const lnt_section_t *sec = &record->sec[LNT_SECTION_OFFICE];
+    *rc = 0;
+    if (self->hint && self->hint_body == sec->body
+        && self->hint_len == sec->body_len)
+        return self->hint;
+    lnt_why_t why;
+    if (record->kind == LNT_KIND_RB_ITEM) {
+        lnt_rb_item_t r;
+        if (lnt_codec_rb_item_decode (sec->body, sec->body_len, &r, &why))
+            return NULL;
+        memcpy (r.office, record->office, sizeof r.office);
+        lnt_rollup_part_rb_item (&r, scratch);
+        return scratch;
+    }
+    if (!self->scratch
+        && !(self->scratch = malloc (sizeof *self->scratch))) {
+        *rc = LNT_ENOMEM; /* 25 kB: not on the stack                    */
+        return NULL;
+    }
+    lnt_suggestion_t *s = self->scratch;
+    if (lnt_codec_suggestion_decode (sec->body, sec->body_len, s, &why))
+        return NULL;
+    memcpy (s->id, record->id, sizeof s->id);
+    memcpy (s->office, record->office, sizeof s->office);
+    lnt_rollup_part_suggestion (ref, s, scratch);
+    return scratch;
+}
+
+//  A suggestion or an action-plan item: what its office section adds
+static int
+s_add_part (lnt_rollup_t *self, const lnt_ref_t *ref,
+            const lnt_record_t *record, int64_t sign)
+{
+    lnt_rollup_part_t scratch;
+    int rc;
+    const lnt_rollup_part_t *part = s_part (self, ref, record, &scratch, &rc);
+    return part ? s_apply_part (self, part, sign) : rc;
 }
 
 static int
@@ -382,8 +455,8 @@ lnt_rollup_add (lnt_rollup_t *self, const lnt_ref_t *ref,
     if (!sec->present || sec->deleted || !sec->body)
         return 0; /* deleted records count nowhere                        */
     switch (record->kind) {
-    case LNT_KIND_SUGGESTION: return s_add_suggestion (self, ref, record, sign);
-    case LNT_KIND_RB_ITEM: return s_add_rb_item (self, record, sign);
+    case LNT_KIND_SUGGESTION:
+    case LNT_KIND_RB_ITEM: return s_add_part (self, ref, record, sign);
     case LNT_KIND_LKE_ANSWER: return s_add_lke_answer (self, ref, record, sign);
     default: return 0;
     }

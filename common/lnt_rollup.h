@@ -83,6 +83,41 @@ void lnt_rollup_reset (lnt_rollup_t *self);
 int lnt_rollup_add (lnt_rollup_t *self, const lnt_ref_t *ref,
                     const lnt_record_t *record, int sign);
 
+/*  What the office section of a suggestion or an action-plan item adds
+    to the counters: up to two keys and the counters it moves. It depends
+    on that section and the reference data only, so it can be worked out
+    where the body is decoded anyway (the hub's validation) and given to
+    lnt_rollup_hint.                                                      */
+#define LNT_ROLLUP_KEY_MAX (11 + LNT_INSTRUMENT_MAX) /* longest key         */
+#define LNT_ROLLUP_PART_MAX 12                   /* counters moved, at most */
+typedef struct {
+    unsigned char key[2][15]; /* the year key ('S', 'R'), the day key     */
+    uint8_t klen[2];          /* their lengths; 0 for no key              */
+    uint8_t n;                /* counters in add                          */
+    struct {
+        uint8_t key;          /* 0 or 1: which key                        */
+        uint16_t index;       /* which counter of it                      */
+        int64_t value;        /* what it adds                             */
+    } add[LNT_ROLLUP_PART_MAX]; /* the counters moved                     */
+} lnt_rollup_part_t;
+
+/*  The part of suggestion s (its office set) under ref, or of action-plan
+    item r (its office set). 0.                                           */
+int lnt_rollup_part_suggestion (const lnt_ref_t *ref, const lnt_suggestion_t *s,
+                                lnt_rollup_part_t *part);
+int lnt_rollup_part_rb_item (const lnt_rb_item_t *r, lnt_rollup_part_t *part);
+
+/*  Tells the pending set that the office section body at body (len
+    bytes) of a suggestion or an action-plan item adds part, so that
+    lnt_rollup_add of a record whose office section is that very body (the
+    same pointer and length) uses part instead of decoding the body again.
+    part must be what lnt_rollup_part_* gives for that body under the
+    reference data given to lnt_rollup_add. body and part must stay
+    unchanged until the hint is cleared with lnt_rollup_hint (self, NULL,
+    0, NULL). Borrows both.                                               */
+void lnt_rollup_hint (lnt_rollup_t *self, const void *body, size_t len,
+                      const lnt_rollup_part_t *part);
+
 /*  lnt_rollup_add (old, -1) then (new, +1): a record's change.           */
 int lnt_rollup_change (lnt_rollup_t *self, const lnt_ref_t *ref,
                        const lnt_record_t *old_record,

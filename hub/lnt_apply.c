@@ -192,12 +192,31 @@ lnt_apply_down_acked (lnt_node_t *hub, const char *const *offices,
 
 /*  ---- batches --------------------------------------------------------------- */
 
+/*  One change of a prepared group.                                        */
 typedef struct {
+    lnt_change_t change;    /* decoded; borrows from its message          */
+    lnt_rollup_part_t part; /* what its office section adds (has_part)    */
+    bool decoded;           /* it decoded                                 */
+    bool valid;             /* and passed validation                      */
+    bool has_part;          /* part is set                                */
+    char *why;              /* not valid: the reason; owned               */
+    size_t fresh;           /* valid: where its fresh record starts in
+                               the group's fresh buffer                   */
+    size_t fresh_len;       /* and its length                             */
+} s_prep_t;
+
+struct lnt_apply_group_t {
     lnt_node_t *hub;          /* the hub                                    */
-    lnt_apply_item_t *items;  /* the batches                                */
-    size_t n;                 /* how many                                   */
+    lnt_apply_item_t *items;  /* the batches; borrowed                      */
+    size_t n;                 /* how many are prepared                      */
+    s_prep_t *preps;          /* their changes, batch after batch           */
+    lnt_buf_t fresh;          /* the records of valid changes, encoded as
+                                 their records are made when new          */
+    size_t count;             /* changes in preps                           */
+    size_t cap;               /* room in preps                              */
+    uint64_t ref_version;     /* the reference data validation used         */
     int64_t now;              /* when                                       */
-    lnt_apply_stats_t stats;  /* what this group did                        */
+    lnt_apply_stats_t stats;  /* what the last commit did                   */
     lnt_buf_t buf;            /* scratch for dead letters                   */
     lnt_rollup_t *rollup;     /* the group's changes to the rollups         */
     union {
@@ -205,11 +224,50 @@ typedef struct {
         lnt_rb_item_t r;      /* scratch                                    */
         lnt_lke_answer_t a;   /* scratch                                    */
     } u;                      /* scratch record                             */
-} s_group_t;
+};
+
+lnt_apply_group_t *
+lnt_apply_group_new (lnt_node_t *hub)
+{
+    lnt_apply_group_t *g = calloc (1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->hub = hub;
+    if (!(g->rollup = lnt_rollup_new ())) {
+        free (g);
+        return NULL;
+    }
+    return g;
+}
+
+static void
+s_preps_clear (lnt_apply_group_t *g)
+{
+    for (size_t i = 0; i < g->count; i++)
+        free (g->preps[i].why);
+    g->count = 0;
+    g->n = 0;
+    lnt_buf_reset (&g->fresh);
+}
+
+void
+lnt_apply_group_destroy (lnt_apply_group_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    lnt_apply_group_t *g = *self_p;
+    s_preps_clear (g);
+    free (g->preps);
+    lnt_buf_free (&g->fresh);
+    lnt_buf_free (&g->buf);
+    lnt_rollup_destroy (&g->rollup);
+    free (g);
+    *self_p = NULL;
+}
 
 /*  Is change acceptable from office? 0, or LNT_EINVAL with why.          */
 static int
-s_validate (s_group_t *g, const char *office, const lnt_change_t *c,
+s_validate (lnt_apply_group_t *g, const char *office, const lnt_change_t *c,
             lnt_why_t *why)
 {
     const lnt_ref_t *ref = lnt_node_ref (g->hub);
@@ -253,8 +311,72 @@ s_validate (s_group_t *g, const char *office, const lnt_change_t *c,
     }
 }
 
+int
+lnt_apply_prepare (lnt_apply_group_t *g, lnt_apply_item_t *items, size_t n,
+                   uint64_t ref_version)
+{
+    if (g->n && (items != g->items || ref_version != g->ref_version
+                 || n < g->n))
+        s_preps_clear (g); /* another group, or other reference data     */
+    g->items = items;
+    g->ref_version = ref_version;
+    size_t count = g->count;
+    for (size_t i = g->n; i < n; i++)
+        count += items[i].msg->count;
+    if (count > g->cap) {
+        size_t cap = g->cap ? g->cap : 1024;
+        while (cap < count)
+            cap *= 2;
+        s_prep_t *preps = realloc (g->preps, cap * sizeof *preps);
+        if (!preps) {
+            s_preps_clear (g);
+            return LNT_ENOMEM;
+        }
+        g->preps = preps;
+        g->cap = cap;
+    }
+    const lnt_ref_t *ref = lnt_node_ref (g->hub);
+    for (size_t i = g->n; i < n; i++) {
+        const lnt_msg_t *m = items[i].msg;
+        for (uint32_t j = 0; j < m->count; j++) {
+            s_prep_t *p = &g->preps[g->count++];
+            lnt_why_t why = {""};
+            p->why = NULL;
+            p->has_part = false;
+            p->decoded = lnt_msg_change (m, j, &p->change, &why) == 0;
+            p->valid = p->decoded
+                       && s_validate (g, items[i].office, &p->change,
+                                      &why) == 0;
+            int rc = 0;
+            if (!p->valid)
+                rc = (p->why = strdup (why.text)) ? 0 : LNT_ENOMEM;
+            else {
+                p->fresh = g->fresh.len;
+                rc = lnt_replica_fresh (&p->change, &g->fresh);
+                p->fresh_len = g->fresh.len - p->fresh;
+            }
+            if (rc) {
+                s_preps_clear (g);
+                return rc;
+            }
+            /* The rollups take the part of the body decoded here.      */
+            if (!p->valid || p->change.state.deleted)
+                continue;
+            if (p->change.kind == LNT_KIND_SUGGESTION)
+                lnt_rollup_part_suggestion (ref, &g->u.s, &p->part);
+            else if (p->change.kind == LNT_KIND_RB_ITEM)
+                lnt_rollup_part_rb_item (&g->u.r, &p->part);
+            else
+                continue; /* an LKE answer's part needs its record      */
+            p->has_part = true;
+        }
+    }
+    g->n = n;
+    return 0;
+}
+
 static int
-s_dead (s_group_t *g, lnt_txn_t *txn, const lnt_apply_item_t *item,
+s_dead (lnt_apply_group_t *g, lnt_txn_t *txn, const lnt_apply_item_t *item,
         uint64_t seq, const lnt_change_t *change, const char *why)
 {
     unsigned char key[24];
@@ -271,8 +393,8 @@ s_dead (s_group_t *g, lnt_txn_t *txn, const lnt_apply_item_t *item,
 }
 
 static int
-s_batch (s_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
-         uint64_t *max_version)
+s_batch (lnt_apply_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
+         const s_prep_t *preps, uint64_t *max_version)
 {
     const lnt_msg_t *m = item->msg;
     lnt_checkpoint_t cp;
@@ -292,26 +414,32 @@ s_batch (s_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
         return 0;
     }
     uint64_t dead = 0, conflicts = 0, last_version = cp.version;
+    bool append = true; /* while the batch's records come last        */
     for (uint32_t i = 0; i < m->count; i++) {
         uint64_t seq = m->seq + i;
         if (seq <= cp.acked) {
             g->stats.skipped++;
             continue;
         }
-        lnt_change_t change;
-        lnt_why_t why = {""};
-        bool decoded = lnt_msg_change (m, i, &change, &why) == 0;
-        last_version = decoded ? change.state.version : 0;
-        if (!decoded || s_validate (g, item->office, &change, &why)) {
-            if ((rc = s_dead (g, txn, item, seq, decoded ? &change : NULL,
-                              why.text)))
+        const s_prep_t *p = &preps[i];
+        last_version = p->decoded ? p->change.state.version : 0;
+        if (!p->valid) {
+            if ((rc = s_dead (g, txn, item, seq,
+                              p->decoded ? &p->change : NULL, p->why)))
                 return rc;
             dead++;
             continue;
         }
+        if (p->has_part)
+            lnt_rollup_hint (g->rollup, p->change.state.body,
+                             p->change.state.body_len, &p->part);
         lnt_merge_t merge;
-        if ((rc = lnt_replica_apply_rolled (txn, &change, true, &merge,
-                                            g->rollup, lnt_node_ref (g->hub))))
+        rc = lnt_replica_apply_fresh (txn, &p->change,
+                                      g->fresh.data + p->fresh, p->fresh_len,
+                                      &append, true, &merge, g->rollup,
+                                      lnt_node_ref (g->hub));
+        lnt_rollup_hint (g->rollup, NULL, 0, NULL);
+        if (rc)
             return rc;
         switch (merge.verdict) {
             case LNT_MERGE_NEW:
@@ -323,8 +451,8 @@ s_batch (s_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
             g->stats.conflicts++;
             conflicts++;
         }
-        if (change.state.version > *max_version)
-            *max_version = change.state.version;
+        if (p->change.state.version > *max_version)
+            *max_version = p->change.state.version;
     }
     uint64_t last = m->seq + m->count - 1;
     if (last > cp.acked) {
@@ -343,28 +471,26 @@ s_batch (s_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
 static int
 s_group (lnt_txn_t *txn, void *arg)
 {
-    s_group_t *g = arg;
+    lnt_apply_group_t *g = arg;
     uint64_t max_version = 0;
     memset (&g->stats, 0, sizeof g->stats);
     lnt_rollup_reset (g->rollup); /* a rerun after map growth starts over */
-    /* Reference data loaded by a command since the last turn: validate
-       and roll up against what this transaction sees, as the command's
-       rebuild of the rollups did.                                       */
-    lnt_why_t why = {""};
-    bool reloaded;
-    if (lnt_node_refresh_ref (g->hub, txn, &reloaded, &why))
-        lnt_log_error ("hub error=\"%s\" - the store's reference data does "
-                       "not load; keeping the data loaded before", why.text);
-    else if (reloaded)
-        lnt_log_info ("hub - reference data reloaded");
+    /* Reference data loaded by a command since the group was validated:
+       validate and roll up again against what this transaction sees, as
+       the command's rebuild of the rollups did.                         */
+    if (lnt_txn_get_u64 (txn, LNT_DB_META, "ref_version", 0)
+        != g->ref_version)
+        return LNT_APPLY_AGAIN;
+    const s_prep_t *preps = g->preps;
     for (size_t i = 0; i < g->n; i++) {
         lnt_apply_item_t *item = &g->items[i];
         item->refused = false;
         item->code = 0;
         item->acked = 0;
-        int rc = s_batch (g, txn, item, &max_version);
+        int rc = s_batch (g, txn, item, preps, &max_version);
         if (rc)
             return rc;
+        preps += item->msg->count;
     }
     int rc = lnt_replica_observe (txn, max_version);
     /* The rollups move in the same transaction as the records.        */
@@ -372,22 +498,11 @@ s_group (lnt_txn_t *txn, void *arg)
 }
 
 int
-lnt_apply_batches (lnt_node_t *hub, lnt_apply_item_t *items, size_t n,
-                   int64_t now, lnt_apply_stats_t *stats)
+lnt_apply_commit (lnt_apply_group_t *g, int64_t now, lnt_apply_stats_t *stats)
 {
-    s_group_t *g = calloc (1, sizeof *g);
-    if (!g)
-        return LNT_ENOMEM;
-    g->hub = hub;
-    g->rollup = lnt_rollup_new ();
-    if (!g->rollup) {
-        free (g);
-        return LNT_ENOMEM;
-    }
-    g->items = items;
-    g->n = n;
     g->now = now;
-    int rc = lnt_store_write (lnt_node_store (hub), s_group, g);
+    int rc = lnt_store_write (lnt_node_store (g->hub), s_group, g);
+    s_preps_clear (g);
     if (!rc && stats) {
         stats->applied += g->stats.applied;
         stats->duplicates += g->stats.duplicates;
@@ -396,8 +511,42 @@ lnt_apply_batches (lnt_node_t *hub, lnt_apply_item_t *items, size_t n,
         stats->dead += g->stats.dead;
         stats->skipped += g->stats.skipped;
     }
-    lnt_buf_free (&g->buf);
-    lnt_rollup_destroy (&g->rollup);
-    free (g);
+    return rc;
+}
+
+int
+lnt_apply_refresh (lnt_node_t *hub, uint64_t *ref_version)
+{
+    lnt_txn_t *txn = NULL;
+    lnt_why_t why = {""};
+    bool reloaded = false;
+    int rc = lnt_store_read (lnt_node_store (hub), &txn);
+    if (rc)
+        return rc;
+    if (lnt_node_refresh_ref (hub, txn, &reloaded, &why))
+        lnt_log_error ("hub error=\"%s\" - the store's reference data does "
+                       "not load; keeping the data loaded before", why.text);
+    else if (reloaded)
+        lnt_log_info ("hub - reference data reloaded");
+    *ref_version = lnt_txn_get_u64 (txn, LNT_DB_META, "ref_version", 0);
+    lnt_txn_end (&txn);
+    return 0;
+}
+
+int
+lnt_apply_batches (lnt_node_t *hub, lnt_apply_item_t *items, size_t n,
+                   int64_t now, lnt_apply_stats_t *stats)
+{
+    lnt_apply_group_t *g = lnt_apply_group_new (hub);
+    if (!g)
+        return LNT_ENOMEM;
+    uint64_t version;
+    int rc;
+    do {
+        if (!(rc = lnt_apply_refresh (hub, &version))
+            && !(rc = lnt_apply_prepare (g, items, n, version)))
+            rc = lnt_apply_commit (g, now, stats);
+    } while (rc == LNT_APPLY_AGAIN);
+    lnt_apply_group_destroy (&g);
     return rc;
 }

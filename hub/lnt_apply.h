@@ -94,9 +94,47 @@ typedef struct {
 /*  Applies every batch of items in ONE write transaction and commits it:
     per batch, skips what the checkpoint covers, refuses a gap, merges the
     rest, and advances the checkpoint. Answers go out only after this
-    returns 0. stats accumulates. 0 or a store error (nothing applied).    */
+    returns 0. stats accumulates. 0 or a store error (nothing applied).
+    Refreshes the reference data, prepares and commits (below).           */
 int lnt_apply_batches (lnt_node_t *hub, lnt_apply_item_t *items, size_t n,
                        int64_t now, lnt_apply_stats_t *stats);
+
+/*  A group commit in two steps, so that one group can be decoded and
+    validated while the one before commits in another thread: prepare
+    (no store access: decodes and validates every change against the
+    hub's reference data), then commit (one write transaction). The
+    reference data must not be reloaded between the two; it may be read
+    by both threads at once.                                              */
+typedef struct lnt_apply_group_t lnt_apply_group_t;
+
+/*  A group of hub's; NULL when out of memory.                            */
+lnt_apply_group_t *lnt_apply_group_new (lnt_node_t *hub);
+void lnt_apply_group_destroy (lnt_apply_group_t **self_p);
+
+/*  Reloads the hub's reference data when a command changed it in the
+    store, and gives the version of the store's reference data: what
+    lnt_apply_prepare validates against from now on. Opens a read
+    transaction. 0 or a store error.                                      */
+int lnt_apply_refresh (lnt_node_t *hub, uint64_t *ref_version);
+
+/*  Decodes and validates every change of items (n of them) with the
+    hub's reference data, which is of ref_version, and encodes the record
+    each makes when new. Again with more items (the same array, n grown,
+    the same ref_version), prepares only those added; with other items or
+    another ref_version, starts over. items and their messages are
+    borrowed until the commit returned. Touches no store. 0 or
+    LNT_ENOMEM (nothing stays prepared).                                  */
+int lnt_apply_prepare (lnt_apply_group_t *g, lnt_apply_item_t *items,
+                       size_t n, uint64_t ref_version);
+
+/*  Applies the prepared group in ONE write transaction and commits it, as
+    lnt_apply_batches. LNT_APPLY_AGAIN (nothing applied) when the store's
+    reference data is no longer of the version prepared with: refresh,
+    prepare and commit again. stats accumulates. Whatever it returns, the
+    group is empty afterwards. 0 or a store error.                        */
+#define LNT_APPLY_AGAIN 1
+int lnt_apply_commit (lnt_apply_group_t *g, int64_t now,
+                      lnt_apply_stats_t *stats);
 
 /*  Dead letters: LNT_DB_DEAD, key office (8 bytes, NUL-padded),
     incarnation and sequence (8 bytes each, big-endian); value the reason,

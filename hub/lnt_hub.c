@@ -1,5 +1,6 @@
 /*  lnt_hub.c - the hub daemon: sockets, connections, group commit, the
     down and restore streams, and housekeeping.                            */
+#include <assert.h>
 #include <czmq.h>
 #include <systemd/sd-daemon.h>
 
@@ -33,6 +34,19 @@ typedef struct {
     uint64_t down_saved;        /* down_acked as last written to the store */
 } s_conn_t;
 
+/*  The batches of one group commit and what they borrow from.           */
+typedef struct {
+    zmsg_t *held[LNT_TURN_MAX]; /* messages whose batches await commit     */
+    lnt_msg_t msgs[LNT_TURN_MAX]; /* their decoded batches                 */
+    lnt_apply_item_t items[LNT_TURN_MAX]; /* the group                     */
+    s_conn_t *item_conn[LNT_TURN_MAX]; /* the connection of each item      */
+    size_t pending;             /* items in the group                      */
+    size_t pending_changes;     /* changes in those items                  */
+    lnt_apply_group_t *group;   /* its decoded and validated changes       */
+    lnt_apply_stats_t stats;    /* what its commit did (the writer's)      */
+    int64_t now;                /* when it was handed to the writer        */
+} s_turn_t;
+
 typedef struct {
     const lnt_hub_config_t *config; /* settings                            */
     lnt_node_t *node;           /* the hub's store                         */
@@ -46,12 +60,11 @@ typedef struct {
     uint64_t refused;           /* messages refused                        */
     uint64_t turns;             /* group commits made                      */
     lnt_buf_t buf;              /* scratch for frames                      */
-    zmsg_t *held[LNT_TURN_MAX]; /* messages whose batches await commit     */
-    lnt_msg_t msgs[LNT_TURN_MAX]; /* their decoded batches                 */
-    lnt_apply_item_t items[LNT_TURN_MAX]; /* the group                     */
-    s_conn_t *item_conn[LNT_TURN_MAX]; /* the connection of each item      */
-    size_t pending;             /* items in the group                      */
-    size_t pending_changes;     /* changes in those items                  */
+    s_turn_t *turn[2];          /* the group gathered and the one before   */
+    int cur;                    /* turn[cur] gathers; turn[!cur] commits   */
+    bool busy;                  /* the writer commits turn[!cur]           */
+    zactor_t *writer;           /* commits groups while the loop reads     */
+    uint64_t ref_version;       /* of the reference data loaded            */
     bool failed;                /* the store failed: stop the loop         */
 } s_hub_t;
 
@@ -242,6 +255,8 @@ s_down_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn, uint64_t head)
     return false;
 }
 
+static void s_join (s_hub_t *hub);
+
 /*  Once every RESTORE of a connection was sent and acknowledged, the
     office no longer has a restore owed (a HELLO after a break before that
     starts it again).                                                      */
@@ -251,6 +266,7 @@ s_check_restored (s_hub_t *hub, s_conn_t *conn)
     if (!conn->restoring || conn->restore_kind || conn->restore_end
         || conn->inflight > 0)
         return;
+    s_join (hub); /* the store is the loop's again                       */
     if (lnt_apply_restored (hub->node, conn->office, conn->incarnation) == 0) {
         conn->restoring = false;
         lnt_log_info ("office=%s - restore acknowledged", conn->office);
@@ -291,19 +307,15 @@ s_pump (s_hub_t *hub)
 
 /*  ---- replication socket ---------------------------------------------------- */
 
-/*  Applies the batches gathered in this turn in one transaction, then
-    answers each.                                                          */
+/*  Answers each batch of a committed turn (rc: how its commit went) and
+    empties the turn.                                                      */
 static void
-s_flush (s_hub_t *hub)
+s_answer (s_hub_t *hub, s_turn_t *t, int rc)
 {
-    if (!hub->pending)
-        return;
-    int rc = lnt_apply_batches (hub->node, hub->items, hub->pending,
-                                lnt_time_now_ms (), &hub->stats);
     hub->turns++;
-    for (size_t i = 0; i < hub->pending; i++) {
-        lnt_apply_item_t *item = &hub->items[i];
-        s_conn_t *conn = hub->item_conn[i];
+    for (size_t i = 0; i < t->pending; i++) {
+        lnt_apply_item_t *item = &t->items[i];
+        s_conn_t *conn = t->item_conn[i];
         if (rc)
             s_refuse (hub, conn->routing, LNT_REFUSE_UNAVAILABLE, 0,
                       "the hub could not store the batch; it will be "
@@ -326,17 +338,172 @@ s_flush (s_hub_t *hub)
             lnt_msg_t ack = {.type = LNT_MSG_ACK, .seq = item->acked};
             s_send_msg (hub, conn->routing, &ack);
         }
-        lnt_msg_release (&hub->msgs[i]);
-        zmsg_destroy (&hub->held[i]);
+        lnt_msg_release (&t->msgs[i]);
+        zmsg_destroy (&t->held[i]);
     }
     if (rc) {
         lnt_log_error ("hub error=\"%s\" - applying a group of %zu batches "
-                       "failed", lnt_strerror (rc), hub->pending);
+                       "failed", lnt_strerror (rc), t->pending);
         if (rc != LNT_EINVAL)
             hub->failed = true;
     }
-    hub->pending = 0;
-    hub->pending_changes = 0;
+    t->pending = 0;
+    t->pending_changes = 0;
+}
+
+/*  Reloads the reference data when a command (reference or instrument
+    load) changed it since the hub loaded it, so that queries and the
+    checks of incoming changes use it. Only while the writer is idle: it
+    reads the reference data too. A commit checks the version again in
+    its own transaction (lnt_apply_commit).                               */
+static void
+s_refresh_ref (s_hub_t *hub)
+{
+    assert (!hub->busy);
+    lnt_apply_refresh (hub->node, &hub->ref_version);
+}
+
+/*  Prepares (again, when the reference data changed meanwhile) and
+    commits turn t in this thread; LNT_APPLY_AGAIN never comes out.        */
+static int
+s_commit_here (s_hub_t *hub, s_turn_t *t, int rc)
+{
+    while (rc == LNT_APPLY_AGAIN) {
+        s_refresh_ref (hub);
+        rc = lnt_apply_prepare (t->group, t->items, t->pending,
+                                hub->ref_version);
+        if (!rc)
+            rc = lnt_apply_commit (t->group, lnt_time_now_ms (), &hub->stats);
+    }
+    return rc;
+}
+
+/*  Waits for the writer's commit of turn[!cur], if one runs, and answers
+    its batches. After this the loop alone uses the store.                */
+static void
+s_join (s_hub_t *hub)
+{
+    if (!hub->busy)
+        return;
+    /* The writer borrows the turn until it answers: a signal that ends
+       the wait early (SIGTERM) does not end that.                       */
+    int rc = LNT_EINTERNAL;
+    while (zsock_recv (hub->writer, "i", &rc) != 0) {
+        if (zmq_errno () != EINTR) {
+            rc = LNT_EINTERNAL;
+            break;
+        }
+    }
+    hub->busy = false;
+    s_turn_t *t = hub->turn[!hub->cur];
+    if (rc == 0) {
+        hub->stats.applied += t->stats.applied;
+        hub->stats.duplicates += t->stats.duplicates;
+        hub->stats.lost += t->stats.lost;
+        hub->stats.conflicts += t->stats.conflicts;
+        hub->stats.dead += t->stats.dead;
+        hub->stats.skipped += t->stats.skipped;
+    }
+    s_answer (hub, t, s_commit_here (hub, t, rc));
+}
+
+/*  Applies the batches gathered so far in one transaction in this thread,
+    then answers each: for what must follow them in order (a HELLO).      */
+static void
+s_flush (s_hub_t *hub)
+{
+    s_join (hub);
+    s_turn_t *t = hub->turn[hub->cur];
+    if (!t->pending)
+        return;
+    s_answer (hub, t, s_commit_here (hub, t, LNT_APPLY_AGAIN));
+}
+
+/*  Decodes and validates what was gathered and is not yet (while the
+    writer may be committing the group before). 0 or LNT_ENOMEM.          */
+static int
+s_prepare (s_hub_t *hub)
+{
+    s_turn_t *t = hub->turn[hub->cur];
+    return lnt_apply_prepare (t->group, t->items, t->pending,
+                              hub->ref_version);
+}
+
+/*  Hands the batches gathered to the writer, after the group before is
+    committed and answered. Their answers go out when it is done
+    (s_on_writer).                                                        */
+static void
+s_submit (s_hub_t *hub)
+{
+    s_turn_t *t = hub->turn[hub->cur];
+    if (!t->pending)
+        return;
+    uint64_t version = hub->ref_version;
+    int rc = s_prepare (hub);
+    s_join (hub);
+    s_refresh_ref (hub);
+    s_pump (hub); /* the store is the loop's until the hand-over        */
+    if (!rc && version != hub->ref_version)
+        rc = LNT_APPLY_AGAIN; /* validated against data now replaced     */
+    if (!rc) {
+        t->now = lnt_time_now_ms ();
+        memset (&t->stats, 0, sizeof t->stats);
+        rc = zsock_send (hub->writer, "p", t) == 0 ? 0 : LNT_APPLY_AGAIN;
+    }
+    if (rc) {
+        s_answer (hub, t, s_commit_here (hub, t, LNT_APPLY_AGAIN));
+        return;
+    }
+    hub->busy = true;
+    hub->cur = !hub->cur;
+}
+
+/*  After a handler that needed the store: what was gathered meanwhile
+    goes to the writer.                                                   */
+static void
+s_resume (s_hub_t *hub)
+{
+    if (!hub->busy && hub->turn[hub->cur]->pending)
+        s_submit (hub);
+}
+
+/*  The writer: commits each turn it is given and says how it went.      */
+static void
+s_writer (zsock_t *pipe, void *arg)
+{
+    (void) arg;
+    zsock_signal (pipe, 0);
+    for (;;) {
+        zmsg_t *msg = zmsg_recv (pipe);
+        if (!msg)
+            break;
+        if (zmsg_size (msg) == 1 && zframe_streq (zmsg_first (msg), "$TERM")) {
+            zmsg_destroy (&msg);
+            break;
+        }
+        s_turn_t *t = zmsg_size (msg) == 1 && zframe_size (zmsg_first (msg))
+                                                  == sizeof t
+                          ? *(s_turn_t **) zframe_data (zmsg_first (msg))
+                          : NULL;
+        zmsg_destroy (&msg);
+        int rc = t ? lnt_apply_commit (t->group, t->now, &t->stats)
+                   : LNT_EINTERNAL;
+        zsock_send (pipe, "i", rc);
+    }
+}
+
+static int
+s_on_writer (zloop_t *loop, zsock_t *sock, void *arg)
+{
+    (void) loop;
+    (void) sock;
+    s_hub_t *hub = arg;
+    s_join (hub);
+    if (hub->turn[hub->cur]->pending)
+        s_submit (hub); /* gathered while the writer was busy           */
+    else
+        s_pump (hub);
+    return hub->failed ? -1 : 0;
 }
 
 static void
@@ -427,7 +594,8 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
     char *key = zframe_strhex (routing);
     s_conn_t *conn = zhashx_lookup (hub->conns, key);
     free (key);
-    lnt_msg_t *m = &hub->msgs[hub->pending];
+    s_turn_t *t = hub->turn[hub->cur];
+    lnt_msg_t *m = &t->msgs[t->pending];
     lnt_why_t why = {""};
     if (lnt_msg_decode (zframe_data (body), zframe_size (body), m, &why)) {
         lnt_msg_release (m);
@@ -456,13 +624,13 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
                           "say HELLO before sending batches");
                 break;
             }
-            hub->items[hub->pending] = (lnt_apply_item_t){
+            t->items[t->pending] = (lnt_apply_item_t){
                 .office = conn->office, .incarnation = conn->incarnation,
                 .msg = m};
-            hub->item_conn[hub->pending] = conn;
-            hub->held[hub->pending] = msg;
-            hub->pending++;
-            hub->pending_changes += m->count;
+            t->item_conn[t->pending] = conn;
+            t->held[t->pending] = msg;
+            t->pending++;
+            t->pending_changes += m->count;
             kept = true;
             break;
         case LNT_MSG_DOWN_ACK:
@@ -491,7 +659,9 @@ s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
 {
     (void) loop;
     s_hub_t *hub = arg;
-    for (int n = 0; n < LNT_TURN_MAX && hub->pending_changes < LNT_TURN_CHANGES
+    s_turn_t *t = hub->turn[hub->cur];
+    for (int n = 0; n < LNT_TURN_MAX && t->pending < LNT_TURN_MAX
+                    && t->pending_changes < LNT_TURN_CHANGES
                     && (zsock_events (sock) & ZMQ_POLLIN);
          n++) {
         zmsg_t *msg = zmsg_recv (sock);
@@ -500,32 +670,18 @@ s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
         if (!s_on_frame (hub, msg))
             zmsg_destroy (&msg);
     }
-    s_flush (hub);
-    s_pump (hub);
+    /* While the writer commits, the group grows (and is validated as
+       it grows) up to its bounds; then the loop waits for the writer.  */
+    bool full = t->pending >= LNT_TURN_MAX
+                || t->pending_changes >= LNT_TURN_CHANGES;
+    if (t->pending && (!hub->busy || full || s_prepare (hub) != 0))
+        s_submit (hub);
+    else if (!hub->busy)
+        s_pump (hub);
     return hub->failed ? -1 : 0;
 }
 
 /*  ---- queries, control, housekeeping ---------------------------------------- */
-
-/*  Reloads the reference data when a command (reference or instrument
-    load) changed it since the hub loaded it, so that queries and the
-    checks of incoming changes use it. The group commit checks again in
-    its own transaction (lnt_apply_batches).                              */
-static void
-s_refresh_ref (s_hub_t *hub)
-{
-    lnt_txn_t *txn = NULL;
-    lnt_why_t why = {""};
-    bool reloaded = false;
-    if (lnt_store_read (lnt_node_store (hub->node), &txn))
-        return;
-    if (lnt_node_refresh_ref (hub->node, txn, &reloaded, &why))
-        lnt_log_error ("hub error=\"%s\" - the store's reference data does "
-                       "not load; keeping the data loaded before", why.text);
-    else if (reloaded)
-        lnt_log_info ("hub - reference data reloaded");
-    lnt_txn_end (&txn);
-}
 
 static bool
 s_connected (const char *office, void *arg)
@@ -543,6 +699,7 @@ s_on_query (zloop_t *loop, zsock_t *sock, void *arg)
 {
     (void) loop;
     s_hub_t *hub = arg;
+    s_join (hub); /* the store is the loop's again                   */
     zmsg_t *msg = zmsg_recv (sock);
     if (!msg)
         return 0;
@@ -572,6 +729,7 @@ s_on_query (zloop_t *loop, zsock_t *sock, void *arg)
         s_send (sock, routing, &hub->buf);
     free (text);
     zmsg_destroy (&msg);
+    s_resume (hub);
     return 0;
 }
 
@@ -580,6 +738,7 @@ s_on_control (zloop_t *loop, zsock_t *sock, void *arg)
 {
     (void) loop;
     s_hub_t *hub = arg;
+    s_join (hub); /* the store is the loop's again                   */
     zmsg_t *msg = zmsg_recv (sock);
     if (!msg)
         return 0;
@@ -605,6 +764,7 @@ s_on_control (zloop_t *loop, zsock_t *sock, void *arg)
     zmsg_destroy (&msg);
     s_refresh_ref (hub); /* a NUDGE: reference data may have changed too  */
     s_pump (hub); /* a NUDGE: the hub's log has grown                      */
+    s_resume (hub);
     return 0;
 }
 
@@ -614,6 +774,7 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     s_hub_t *hub = arg;
+    s_join (hub); /* the store is the loop's again                   */
     sd_notify (0, "WATCHDOG=1");
     int64_t now = lnt_time_now_ms ();
     zlist_t *stale = zlist_new ();
@@ -648,6 +809,7 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     sd_notifyf (0, "STATUS=%zu connections, %llu changes applied",
                 zhashx_size (hub->conns),
                 (unsigned long long) hub->stats.applied);
+    s_resume (hub);
     return 0;
 }
 
@@ -714,9 +876,23 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
         rc = LNT_EUNAVAIL;
         goto done;
     }
+    for (int i = 0; i < 2; i++) {
+        hub->turn[i] = calloc (1, sizeof *hub->turn[i]);
+        if (!hub->turn[i]
+            || !(hub->turn[i]->group = lnt_apply_group_new (hub->node))) {
+            rc = LNT_ENOMEM;
+            goto done;
+        }
+    }
+    if (!(hub->writer = zactor_new (s_writer, NULL))) {
+        rc = LNT_ENOMEM;
+        goto done;
+    }
+    s_refresh_ref (hub);
     hub->conns = zhashx_new ();
     zhashx_set_destructor (hub->conns, s_conn_destroy);
     hub->loop = zloop_new ();
+    zloop_reader (hub->loop, zactor_sock (hub->writer), s_on_writer, hub);
     zloop_reader (hub->loop, hub->router, s_on_router, hub);
     zloop_reader (hub->loop, hub->query, s_on_query, hub);
     zloop_reader (hub->loop, hub->control, s_on_control, hub);
@@ -740,6 +916,12 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
                   (unsigned long long) hub->malformed,
                   (unsigned long long) hub->turns);
 done:
+    zactor_destroy (&hub->writer);
+    for (int i = 0; i < 2; i++) {
+        if (hub->turn[i])
+            lnt_apply_group_destroy (&hub->turn[i]->group);
+        free (hub->turn[i]);
+    }
     zloop_destroy (&hub->loop);
     zhashx_destroy (&hub->conns);
     zsock_destroy (&hub->router);

@@ -1,6 +1,8 @@
 /*  lnt_codec.c - msgpack encoders and strict decoders for records,
     changes and section bodies.                                            */
+#include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #include "lnt_codec.h"
 #include "lnt_codec_object.h"
@@ -108,20 +110,83 @@ s_get_bool (s_in_t *in, uint32_t i, const char *field, bool *value)
 
 
 
+/*  An unpacked document: its root object and the zone holding its tree.
+    Strings and bins point into the data that was unpacked.               */
+typedef struct {
+    msgpack_object data; /* the root                                      */
+    msgpack_zone *zone;  /* the tree; NULL when nothing was unpacked      */
+    bool shared;         /* the zone is the thread's, not to be freed     */
+} s_doc_t;
+
+/*  Documents up to this size (every body and record) unpack into a zone
+    kept by the thread, emptied before each: no allocation for each, and
+    at most one zone of about 16 objects a byte of this per thread.       */
+#define S_SHARED_MAX 4096
+
+static tss_t s_zone_key;
+static once_flag s_zone_once = ONCE_FLAG_INIT;
+static bool s_zone_ready;
+
+static void
+s_zone_free (void *zone)
+{
+    msgpack_zone_free (zone);
+}
+
+static void
+s_zone_setup (void)
+{
+    s_zone_ready = tss_create (&s_zone_key, s_zone_free) == thrd_success;
+}
+
+/*  The calling thread's zone, emptied; NULL when it cannot be had.       */
+static msgpack_zone *
+s_zone_shared (void)
+{
+    call_once (&s_zone_once, s_zone_setup);
+    if (!s_zone_ready)
+        return NULL;
+    msgpack_zone *zone = tss_get (s_zone_key);
+    if (zone) {
+        msgpack_zone_clear (zone);
+        return zone;
+    }
+    zone = msgpack_zone_new (MSGPACK_ZONE_CHUNK_SIZE);
+    if (zone && tss_set (s_zone_key, zone) != thrd_success) {
+        msgpack_zone_free (zone);
+        zone = NULL;
+    }
+    return zone;
+}
+
+static void
+s_doc_release (s_doc_t *doc)
+{
+    if (doc->zone && !doc->shared)
+        msgpack_zone_free (doc->zone);
+    doc->zone = NULL;
+}
+
 /*  Unpacks data as one array of at least min fields, with nothing after
-    it. The caller must destroy *un whatever this returns.                 */
+    it. The caller must release *un whatever this returns.                 */
 static int
-s_unpack (msgpack_unpacked *un, const void *data, size_t len, uint32_t min,
+s_unpack (s_doc_t *un, const void *data, size_t len, uint32_t min,
           s_in_t *in)
 {
     size_t off = 0;
-    msgpack_unpacked_init (un);
+    memset (un, 0, sizeof *un);
     if (!data || len == 0)
         return lnt_why (in->why, LNT_EINVAL, "%s: empty", in->what);
     if (!lnt_pack_sane (data, len))
         return lnt_why (in->why, LNT_EINVAL, "%s: not valid msgpack (a "
                         "length or count runs past the end)", in->what);
-    if (msgpack_unpack_next (un, data, len, &off) != MSGPACK_UNPACK_SUCCESS)
+    un->zone = len <= S_SHARED_MAX ? s_zone_shared () : NULL;
+    un->shared = un->zone != NULL;
+    if (!un->zone && !(un->zone = msgpack_zone_new (MSGPACK_ZONE_CHUNK_SIZE)))
+        return lnt_why (in->why, LNT_ENOMEM, "%s: out of memory", in->what);
+    msgpack_unpack_return r = msgpack_unpack (data, len, &off, un->zone,
+                                              &un->data);
+    if (r != MSGPACK_UNPACK_SUCCESS && r != MSGPACK_UNPACK_EXTRA_BYTES)
         return lnt_why (in->why, LNT_EINVAL, "%s: not valid msgpack",
                         in->what);
     if (off != len)
@@ -214,7 +279,7 @@ int
 lnt_codec_record_decode (const void *data, size_t len, lnt_record_t *record,
                          lnt_why_t *why)
 {
-    msgpack_unpacked un;
+    s_doc_t un;
     s_in_t in = {NULL, "record", why};
     memset (record, 0, sizeof *record);
     int rc = s_unpack (&un, data, len, 5, &in);
@@ -231,7 +296,7 @@ lnt_codec_record_decode (const void *data, size_t len, lnt_record_t *record,
         s_in_t sin = {&o->via.array, "record section", why};
         rc = s_get_state (&sin, 0, &record->sec[s]);
     }
-    msgpack_unpacked_destroy (&un);
+    s_doc_release (&un);
     return rc;
 }
 
@@ -278,13 +343,13 @@ int
 lnt_codec_change_decode (const void *data, size_t len, lnt_change_t *change,
                          lnt_why_t *why)
 {
-    msgpack_unpacked un;
+    s_doc_t un;
     s_in_t in = {NULL, "change", why};
     memset (change, 0, sizeof *change);
     int rc = s_unpack (&un, data, len, 8, &in);
     if (!rc)
         rc = lnt_codec_change_from_object (&un.data, change, why);
-    msgpack_unpacked_destroy (&un);
+    s_doc_release (&un);
     return rc;
 }
 
@@ -340,7 +405,7 @@ int
 lnt_codec_suggestion_decode (const void *data, size_t len,
                              lnt_suggestion_t *s, lnt_why_t *why)
 {
-    msgpack_unpacked un;
+    s_doc_t un;
     s_in_t in = {NULL, "suggestion body", why};
     int rc = s_unpack (&un, data, len, 12, &in);
     if (!rc
@@ -381,7 +446,7 @@ lnt_codec_suggestion_decode (const void *data, size_t len,
             rc = s_get_str (&sin, 2, "note", s->history[i].note, LNT_NOTE_MAX);
         }
     }
-    msgpack_unpacked_destroy (&un);
+    s_doc_release (&un);
     return rc;
 }
 
@@ -402,7 +467,7 @@ int
 lnt_codec_private_decode (const void *data, size_t len, lnt_private_t *p,
                           lnt_why_t *why)
 {
-    msgpack_unpacked un;
+    s_doc_t un;
     s_in_t in = {NULL, "private data", why};
     int rc = s_unpack (&un, data, len, 3, &in);
     if (!rc
@@ -411,7 +476,7 @@ lnt_codec_private_decode (const void *data, size_t len, lnt_private_t *p,
         && !(rc = s_get_str (&in, 1, "reporter_contact", p->reporter_contact,
                              LNT_NAME_MAX)))
         rc = s_get_str (&in, 2, "text", p->text, LNT_TEXT_MAX);
-    msgpack_unpacked_destroy (&un);
+    s_doc_release (&un);
     return rc;
 }
 
@@ -446,7 +511,7 @@ int
 lnt_codec_rb_item_decode (const void *data, size_t len, lnt_rb_item_t *r,
                           lnt_why_t *why)
 {
-    msgpack_unpacked un;
+    s_doc_t un;
     s_in_t in = {NULL, "action-plan body", why};
     int rc = s_unpack (&un, data, len, 14, &in);
     const int64_t big = 1000000000000000LL;
@@ -473,7 +538,7 @@ lnt_codec_rb_item_decode (const void *data, size_t len, lnt_rb_item_t *r,
         else if (!(rc = s_get_int (&in, 10, "due", 0, 2932896, &due)))
             r->due = due;
     }
-    msgpack_unpacked_destroy (&un);
+    s_doc_release (&un);
     return rc;
 }
 
@@ -498,7 +563,7 @@ int
 lnt_codec_lke_answer_decode (const void *data, size_t len,
                              lnt_lke_answer_t *a, lnt_why_t *why)
 {
-    msgpack_unpacked un;
+    s_doc_t un;
     s_in_t in = {NULL, "LKE answer body", why};
     int rc = s_unpack (&un, data, len, 7, &in);
     if (!rc && !(rc = s_get_int (&in, 0, "year", 0, 9999, &a->year))
@@ -511,7 +576,7 @@ lnt_codec_lke_answer_decode (const void *data, size_t len,
         && !(rc = s_get_str (&in, 5, "evidence", a->evidence,
                              LNT_EVIDENCE_MAX)))
         rc = s_get_ms (&in, 6, "answered", true, &a->answered);
-    msgpack_unpacked_destroy (&un);
+    s_doc_release (&un);
     return rc;
 }
 
@@ -532,12 +597,12 @@ int
 lnt_codec_lke_verdict_decode (const void *data, size_t len,
                               lnt_lke_verdict_t *v, lnt_why_t *why)
 {
-    msgpack_unpacked un;
+    s_doc_t un;
     s_in_t in = {NULL, "LKE verdict body", why};
     int rc = s_unpack (&un, data, len, 3, &in);
     if (!rc && !(rc = s_get_str (&in, 0, "answer", v->answer, LNT_ANSWER_MAX))
         && !(rc = s_get_str (&in, 1, "note", v->note, LNT_NOTE_MAX)))
         rc = s_get_ms (&in, 2, "verified", true, &v->verified);
-    msgpack_unpacked_destroy (&un);
+    s_doc_release (&un);
     return rc;
 }

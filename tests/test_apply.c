@@ -23,6 +23,9 @@
     down_version there, under the same hub incarnation; else from 1; the
     hub never takes a new incarnation for it); HELLO's clock moving the
     hub's clock forward only; a checkpoint of the older 9-field layout.
+    The group commit in two steps (prepare, commit) as the hub runs it:
+    the rollups equal the records; reference data changed between the
+    steps (LNT_APPLY_AGAIN, nothing applied, then prepared again).
 
     Usage: test_apply DATA-FOLDER (the reference data, common/data).       */
 #include "lnt_apply.h"
@@ -1089,6 +1092,93 @@ s_test_apply (void)
     lnt_node_destroy (&hub);
 }
 
+//  lnt_rollup_verify's reports: print them, for the log
+static void
+s_report (const char *difference, void *arg)
+{
+    (void) arg;
+    fprintf (stderr, "rollup difference: %s\n", difference);
+}
+
+static int
+s_ref_changed_fn (lnt_txn_t *txn, void *arg)
+{
+    return lnt_node_ref_changed (txn, arg);
+}
+
+//  The group commit in two steps (prepare, then commit) as the hub's loop
+//  and its writer thread do it: the rollups the parts of the validated
+//  bodies make equal those recomputed from the records; a group prepared
+//  before a command changed the reference data commits nothing and asks
+//  for a new preparation.
+static void
+s_test_prepared (void)
+{
+    lnt_node_t *hub = s_node_new (LNT_ROLE_HUB, "35");
+    lnt_node_t *agent = s_agent_new ("3503", AGENT_CHANGES);
+    uint64_t inc = lnt_node_id (agent);
+    lnt_hello_t hello;
+    CHECK_INT (s_hello (hub, "3503", inc, AGENT_CHANGES, 0, 0, 0, &hello), 0);
+    CHECK_INT (hello.verdict, LNT_WELCOME_OK);
+    lnt_apply_group_t *g = lnt_apply_group_new (hub);
+    CHECK (g != NULL);
+    lnt_buf_t frame = {0};
+    lnt_msg_t msg;
+    lnt_apply_stats_t st = {0};
+    uint64_t version = 0;
+
+    //  ---- 1..20 in two steps
+    s_batch_frame (agent, 1, 20, &frame);
+    s_decode (&frame, &msg);
+    lnt_apply_item_t item = {"3503", inc, &msg, false, 0, 0};
+    CHECK_INT (lnt_apply_refresh (hub, &version), 0);
+    CHECK_INT (lnt_apply_prepare (g, &item, 1, version), 0);
+    CHECK_INT (lnt_apply_commit (g, ++s_now, &st), 0);
+    CHECK (!item.refused);
+    CHECK_INT (item.acked, 20);
+    CHECK_INT (st.applied, 20);
+    lnt_msg_release (&msg);
+
+    //  ---- 21..40 prepared, then a command loads reference data
+    s_batch_frame (agent, 21, AGENT_CHANGES, &frame);
+    s_decode (&frame, &msg);
+    item = (lnt_apply_item_t){"3503", inc, &msg, false, 0, 0};
+    CHECK_INT (lnt_apply_prepare (g, &item, 1, version), 0);
+    uint64_t next = 0;
+    CHECK_INT (lnt_store_write (lnt_node_store (hub), s_ref_changed_fn, &next),
+               0);
+    CHECK (next != version);
+    memset (&st, 0, sizeof st);
+    CHECK_INT (lnt_apply_commit (g, ++s_now, &st), LNT_APPLY_AGAIN);
+    CHECK_INT (st.applied, 0);
+    CHECK_INT (s_checkpoint (hub, "3503").acked, 20);
+    CHECK_INT (s_held (hub, "3503", 21, AGENT_CHANGES), 0);
+    //  prepared again against the data now in the store: applied
+    CHECK_INT (lnt_apply_refresh (hub, &version), 0);
+    CHECK_INT (version, next);
+    CHECK_INT (lnt_apply_prepare (g, &item, 1, version), 0);
+    CHECK_INT (lnt_apply_commit (g, ++s_now, &st), 0);
+    CHECK_INT (item.acked, AGENT_CHANGES);
+    CHECK_INT (st.applied, AGENT_CHANGES - 20);
+    CHECK_INT (s_held (hub, "3503", 1, AGENT_CHANGES), AGENT_CHANGES);
+    lnt_msg_release (&msg);
+
+    //  ---- the rollups equal the records
+    lnt_txn_t *txn = s_read (hub);
+    CHECK_INT (lnt_rollup_verify (txn, lnt_node_ref (hub), s_report, NULL), 0);
+    int64_t counters[LNT_ROLLUP_S_COUNT];
+    CHECK_INT (lnt_rollup_read (txn, 'S', "3503", 2026, NULL, counters,
+                                LNT_ROLLUP_S_COUNT), 0);
+    CHECK_INT (counters[LNT_ROLLUP_S_RECEIVED], AGENT_CHANGES);
+    lnt_txn_end (&txn);
+
+    lnt_buf_free (&frame);
+    lnt_apply_group_destroy (&g);
+    lnt_apply_group_destroy (&g);
+    lnt_node_destroy (&agent);
+    lnt_node_destroy (&hub);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1103,6 +1193,7 @@ main (int argc, char **argv)
         return 1;
     }
     s_test_apply ();
+    s_test_prepared ();
     nftw (s_root, s_rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free (s_root);
     return LNT_TEST_DONE ();
