@@ -350,9 +350,11 @@ lnt_office_rb_add (lnt_node_t *node, lnt_rb_item_t *r, lnt_why_t *why)
     return lnt_store_write (lnt_node_store (node), s_rb_add, &a);
 }
 
-int
-lnt_office_rb_get (lnt_txn_t *txn, const char *id, lnt_rb_item_t *r,
-                   lnt_why_t *why)
+/*  lnt_office_rb_get, saying when a deleted item was deleted in the
+    office's local time when ref is given (else in UTC).                  */
+static int
+s_rb_get (lnt_txn_t *txn, const lnt_ref_t *ref, const char *id,
+          lnt_rb_item_t *r, lnt_why_t *why)
 {
     lnt_record_t rec;
     int rc = lnt_node_get (txn, LNT_KIND_RB_ITEM, id, &rec, why);
@@ -361,7 +363,7 @@ lnt_office_rb_get (lnt_txn_t *txn, const char *id, lnt_rb_item_t *r,
     if (rc)
         return rc;
     if (rec.sec[0].deleted)
-        return s_deleted (why, "action-plan item", &rec, NULL,
+        return s_deleted (why, "action-plan item", &rec, ref,
                           "a deleted item cannot be shown or changed");
     memset (r, 0, sizeof *r);
     rc = lnt_codec_rb_item_decode (rec.sec[0].body, rec.sec[0].body_len, r,
@@ -371,13 +373,20 @@ lnt_office_rb_get (lnt_txn_t *txn, const char *id, lnt_rb_item_t *r,
     return rc;
 }
 
+int
+lnt_office_rb_get (lnt_txn_t *txn, const char *id, lnt_rb_item_t *r,
+                   lnt_why_t *why)
+{
+    return s_rb_get (txn, NULL, id, r, why);
+}
+
 static int
 s_rb_update (lnt_txn_t *txn, void *arg)
 {
     s_rb_t *u = arg;
     const lnt_rb_patch_t *p = u->patch;
     lnt_rb_item_t *r = u->r;
-    int rc = lnt_office_rb_get (txn, u->id, r, u->why);
+    int rc = s_rb_get (txn, lnt_node_ref (u->node), u->id, r, u->why);
     if (rc)
         return rc;
     if (r->status == LNT_RB_CANCELLED)
@@ -509,7 +518,7 @@ s_delete (lnt_txn_t *txn, void *arg)
         rc = lnt_office_suggestion_get (d->node, txn, d->id, d->out, NULL,
                                         d->why);
     else if (d->kind == LNT_KIND_RB_ITEM)
-        rc = lnt_office_rb_get (txn, d->id, d->out, d->why);
+        rc = s_rb_get (txn, lnt_node_ref (d->node), d->id, d->out, d->why);
     else
         rc = s_lke_decode (&rec, d->out, d->why);
     /* The tombstone replicates like any change; the private data (the

@@ -1237,8 +1237,11 @@ s_test_delete (void)
     CHECK (strstr (why.text, "deleted") != NULL);
     lnt_txn_end (&txn);
     lnt_rb_patch_t done = {.has_status = true, .status = LNT_RB_IN_PROGRESS};
+    why.text[0] = 0;
     CHECK_INT (lnt_office_rb_update (node, rid, &done, r, &why),
                LNT_ENOTFOUND);
+    CHECK (strstr (why.text, "deleted") != NULL);
+    CHECK (strstr (why.text, rid) != NULL);
     CHECK_INT (lnt_office_rb_delete (node, rid, r, &why), LNT_ENOTFOUND);
     CHECK (strstr (why.text, "again") != NULL);
     CHECK_INT (lnt_office_rb_delete (node, "3503-RB-2026-0099", r, &why),
