@@ -492,9 +492,9 @@ s_written_load (lnt_node_t *self, lnt_txn_t *txn)
 
 /*  Stores the record of change (its section's new state) in txn. A new
     record whose key is past every key in the records is appended: no
-    lookup, and records written in order fill their pages. Otherwise, or
-    when that turns out not to hold, the stored record (if any) is read
-    and the section put into it.                                           */
+    lookup before the put, and no search in it. Otherwise, or when that
+    turns out not to hold, the stored record (if any) is read and the
+    section put into it.                                                   */
 static int
 s_record_put (lnt_node_t *self, lnt_txn_t *txn, const lnt_change_t *change)
 {

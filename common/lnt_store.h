@@ -118,10 +118,9 @@ int lnt_txn_put_new (lnt_txn_t *txn, lnt_db_t db, const void *key,
                      size_t klen, const void *val, size_t vlen);
 
 /*  Stores key -> val when key is greater than every key in db, with
-    LMDB's MDB_APPEND: no search, and a full page splits at its end, so
-    keys written in order fill their pages. 0; LNT_EEXIST when key is not
-    greater than the last key (nothing changed: put it another way);
-    LNT_EMAPFULL or LNT_ESTORE.                                            */
+    LMDB's MDB_APPEND: the last page is taken without a search. 0;
+    LNT_EEXIST when key is not greater than the last key (nothing
+    changed: put it another way); LNT_EMAPFULL or LNT_ESTORE.              */
 int lnt_txn_put_last (lnt_txn_t *txn, lnt_db_t db, const void *key,
                       size_t klen, const void *val, size_t vlen);
 
