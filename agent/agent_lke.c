@@ -211,7 +211,8 @@ s_delete (agent_common_t *common, int argc, char **argv)
         return lnt_cli_usage (AGENT_PROG, "unexpected argument \"%s\"; lke "
                               "delete takes --year and --item", argv[optind]);
     if (!year || !item)
-        return lnt_cli_usage (AGENT_PROG, "lke delete needs --year and --item");
+        return lnt_cli_usage (AGENT_PROG, "lke delete needs --year and "
+                              "--item");
     if (!*item || strlen (item) > LNT_ITEM_MAX)
         return lnt_cli_usage (AGENT_PROG, "--item \"%.20s\" is not an item "
                               "code such as A1.3", item);
@@ -256,6 +257,6 @@ agent_lke (int argc, char **argv)
         return s_list (&common, argc - 1, argv + 1);
     if (strcmp (verb, "delete") == 0)
         return s_delete (&common, argc - 1, argv + 1);
-    return lnt_cli_usage (AGENT_PROG, "unknown lke command \"%s\"; use answer, "
-                          "list or delete", verb);
+    return lnt_cli_usage (AGENT_PROG, "unknown lke command \"%s\"; use "
+                          "answer, list or delete", verb);
 }

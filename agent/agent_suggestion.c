@@ -42,7 +42,8 @@ static const char *s_usage =
     "            with a status (archived, not_our_authority), not deleted.\n"
     "\n"
     "add prints the tracking number; status and respond print the record;\n"
-    "delete prints what it deleted ({\"id\": ..., \"deleted\": true} in JSON).\n"
+    "delete prints what it deleted ({\"id\": ..., \"deleted\": true} in\n"
+    "JSON).\n"
     "Options: --data DIR, --format table|csv|json, -h/--help.\n";
 
 /*  Copies an option's text into a bounded field, refusing what is longer. */

@@ -490,8 +490,8 @@ static int
 s_lke_decode (const lnt_record_t *rec, lnt_lke_answer_t *a, lnt_why_t *why)
 {
     memset (a, 0, sizeof *a);
-    int rc = lnt_codec_lke_answer_decode (rec->sec[0].body, rec->sec[0].body_len,
-                                          a, why);
+    int rc = lnt_codec_lke_answer_decode (rec->sec[0].body,
+                                          rec->sec[0].body_len, a, why);
     snprintf (a->id, sizeof a->id, "%s", rec->id);
     snprintf (a->office, sizeof a->office, "%s", rec->office);
     return rc;

@@ -17,10 +17,10 @@ static const char *s_usage =
     "                             [--data DIR]\n"
     "\n"
     "Records the assessor's verified answer to an office's LKE item (the\n"
-    "office must have answered it, and not deleted the answer). ANSWER is as the item's answer type\n"
-    "allows (Y/T, A-D, or 0-100 for a percentage). It reaches the office,\n"
-    "where 'lontar-agent lke list' shows both answers. Verifying again\n"
-    "replaces the verdict.\n";
+    "office must have answered it, and not deleted the answer). ANSWER is\n"
+    "as the item's answer type allows (Y/T, A-D, or 0-100 for a\n"
+    "percentage). It reaches the office, where 'lontar-agent lke list'\n"
+    "shows both answers. Verifying again replaces the verdict.\n";
 
 typedef struct {
     lnt_node_t *hub;          /* the hub                                   */

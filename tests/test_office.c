@@ -1075,7 +1075,7 @@ s_test_lke (void)
     lnt_node_destroy (&node);
 }
 
-//  ---- deletes ---------------------------------------------------------------
+//  ---- deletes -----------------------------------------------------------
 
 //  The office section of record id as stored: present, deleted, version
 static lnt_section_t
@@ -1122,8 +1122,8 @@ s_test_delete (void)
     const char *text = "Teks rahasia uji hapus-9923";
 
     //  A confidential suggestion with its reporter, entered by mistake
-    lnt_suggestion_t *s = s_suggestion ("2026-05-04 09:00", LNT_PR_CONFIDENTIAL,
-                                        "Uji coba", text);
+    lnt_suggestion_t *s = s_suggestion ("2026-05-04 09:00",
+                                        LNT_PR_CONFIDENTIAL, "Uji coba", text);
     lnt_private_t reporter = {"", "", ""};
     snprintf (reporter.reporter_name, sizeof reporter.reporter_name, "%s",
               name);
