@@ -34,14 +34,19 @@ struct lnt_store_t {
 };
 
 /*  A 64-bit value under a text key, as lnt_txn_get_u64 last read it or
-    lnt_txn_put_u64 last wrote it in this transaction. It holds while its
-    database has not changed since (changes unmoved).                       */
+    lnt_txn_put_u64 last wrote it in this transaction. A value read holds
+    while its database has not changed since (changes unmoved). A value
+    written is dirty: LMDB has not got it yet, and it is written there
+    before anything else reads or writes its database in this transaction,
+    when its slot is needed for another, and before the commit. A counter
+    taken row by row in an import is thus put into LMDB once, at the end. */
 #define S_U64_KEY 32   /* the longest key kept, NUL included               */
 #define S_U64_SLOTS 4  /* values kept per transaction                      */
 typedef struct {
     lnt_db_t db;         /* the database; LNT_DB_COUNT: slot unused         */
     uint64_t changes;    /* the database's change count when it was known   */
     bool found;          /* a value of 8 bytes is there                     */
+    bool dirty;          /* written here, not yet into LMDB                 */
     uint64_t value;      /* the value when found                            */
     char key[S_U64_KEY]; /* the key                                         */
 } s_u64_t;
@@ -51,8 +56,7 @@ struct lnt_txn_t {
     lnt_store_t *store; /* the store it belongs to                         */
     uint64_t serial;    /* this transaction's number in the process        */
     uint64_t changes[LNT_DB_COUNT]; /* puts, deletes, drops tried per db   */
-    s_u64_t u64[S_U64_SLOTS]; /* u64 values known: a counter taken row by
-                                 row in an import is read once, not twice */
+    s_u64_t u64[S_U64_SLOTS]; /* u64 values known or not yet written     */
     unsigned u64_next;  /* the slot to use next                            */
 };
 
@@ -72,6 +76,40 @@ s_error (int rc, const char *what, const char *dir)
     lnt_log_error ("store dir=%s op=%s error=\"%s\" - store operation failed",
                    dir ? dir : "?", what, mdb_strerror (rc));
     return LNT_ESTORE;
+}
+
+/*  Writes the dirty value of slot into LMDB. 0, LNT_EMAPFULL or
+    LNT_ESTORE.                                                            */
+static int
+s_u64_write (lnt_txn_t *txn, s_u64_t *slot)
+{
+    unsigned char v[8];
+    lnt_store_key_u64 (slot->value, v);
+    MDB_val k = {strlen (slot->key), slot->key}, d = {8, v};
+    int rc = mdb_put (txn->txn, txn->store->dbi[slot->db], &k, &d, 0);
+    if (rc)
+        return s_error (rc, "put", txn->store->dir);
+    /* LMDB now holds what the slot says: it stays valid as long as its
+       database does not change otherwise.                               */
+    slot->dirty = false;
+    slot->changes = txn->changes[slot->db];
+    return 0;
+}
+
+/*  Writes the dirty u64 values of db (LNT_DB_COUNT: of every database)
+    into LMDB. 0, LNT_EMAPFULL or LNT_ESTORE.                              */
+static int
+s_u64_flush (lnt_txn_t *txn, lnt_db_t db)
+{
+    for (int i = 0; i < S_U64_SLOTS; i++) {
+        s_u64_t *slot = &txn->u64[i];
+        if (slot->dirty && (db == LNT_DB_COUNT || slot->db == db)) {
+            int rc = s_u64_write (txn, slot);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
 }
 
 /*  Makes dir and any missing parents (mkdir -p). 0, or -1 with errno.    */
@@ -255,6 +293,8 @@ lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg)
         if (rc != 0)
             return s_error (rc, "begin", self->dir);
         rc = fn (&txn, arg);
+        if (rc == 0)
+            rc = s_u64_flush (&txn, LNT_DB_COUNT);
         if (rc == 0) {
             rc = mdb_txn_commit (txn.txn);
             if (rc == 0)
@@ -333,8 +373,11 @@ int
 lnt_txn_get (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
              const void **val, size_t *vlen)
 {
+    int rc = s_u64_flush (txn, db);
+    if (rc)
+        return rc;
     MDB_val k = {klen, (void *) key}, v;
-    int rc = mdb_get (txn->txn, txn->store->dbi[db], &k, &v);
+    rc = mdb_get (txn->txn, txn->store->dbi[db], &k, &v);
     if (rc != 0)
         return s_error (rc, "get", txn->store->dir);
     *val = v.mv_data;
@@ -347,8 +390,11 @@ s_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
        const void *val, size_t vlen, unsigned int flags)
 {
     MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    int rc = s_u64_flush (txn, db);
+    if (rc)
+        return rc;
     txn->changes[db]++;
-    int rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, flags);
+    rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, flags);
     return rc ? s_error (rc, "put", txn->store->dir) : 0;
 }
 
@@ -364,8 +410,11 @@ lnt_txn_put_new (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                  const void *val, size_t vlen)
 {
     MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    int rc = s_u64_flush (txn, db);
+    if (rc)
+        return rc;
     txn->changes[db]++;
-    int rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_NOOVERWRITE);
+    rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_NOOVERWRITE);
     if (rc == MDB_KEYEXIST)
         return LNT_EEXIST;
     return rc ? s_error (rc, "put", txn->store->dir) : 0;
@@ -376,10 +425,13 @@ lnt_txn_put_last (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                   const void *val, size_t vlen)
 {
     MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
+    int rc = s_u64_flush (txn, db);
+    if (rc)
+        return rc;
     txn->changes[db]++;
     /* LMDB compares the key with the last one and, when it is not
        greater, returns MDB_KEYEXIST having changed nothing.              */
-    int rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_APPEND);
+    rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_APPEND);
     if (rc == MDB_KEYEXIST)
         return LNT_EEXIST;
     return rc ? s_error (rc, "put", txn->store->dir) : 0;
@@ -396,16 +448,22 @@ int
 lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen)
 {
     MDB_val k = {klen, (void *) key};
+    int rc = s_u64_flush (txn, db);
+    if (rc)
+        return rc;
     txn->changes[db]++;
-    int rc = mdb_del (txn->txn, txn->store->dbi[db], &k, NULL);
+    rc = mdb_del (txn->txn, txn->store->dbi[db], &k, NULL);
     return rc ? s_error (rc, "del", txn->store->dir) : 0;
 }
 
 int
 lnt_txn_drop (lnt_txn_t *txn, lnt_db_t db)
 {
+    int rc = s_u64_flush (txn, db);
+    if (rc)
+        return rc;
     txn->changes[db]++;
-    int rc = mdb_drop (txn->txn, txn->store->dbi[db], 0);
+    rc = mdb_drop (txn->txn, txn->store->dbi[db], 0);
     return rc ? s_error (rc, "drop", txn->store->dir) : 0;
 }
 
@@ -413,7 +471,8 @@ size_t
 lnt_txn_count (lnt_txn_t *txn, lnt_db_t db)
 {
     MDB_stat st;
-    if (mdb_stat (txn->txn, txn->store->dbi[db], &st) != 0)
+    if (s_u64_flush (txn, db) != 0
+        || mdb_stat (txn->txn, txn->store->dbi[db], &st) != 0)
         return 0;
     return st.ms_entries;
 }
@@ -443,30 +502,39 @@ s_u64_find (lnt_txn_t *txn, lnt_db_t db, const char *key, size_t klen)
         return NULL;
     for (int i = 0; i < S_U64_SLOTS; i++) {
         s_u64_t *slot = &txn->u64[i];
-        if (slot->db == db && slot->changes == txn->changes[db]
+        if (slot->db == db
+            && (slot->dirty || slot->changes == txn->changes[db])
             && memcmp (slot->key, key, klen + 1) == 0)
             return slot;
     }
     return NULL;
 }
 
-/*  Notes what db holds under key now.                                     */
-static void
+/*  Notes what db holds under key now (dirty: only here, so far). A slot
+    taken for it that holds a dirty value writes that into LMDB first.
+    0, or as s_u64_flush; klen must be under S_U64_KEY.                   */
+static int
 s_u64_keep (lnt_txn_t *txn, lnt_db_t db, const char *key, size_t klen,
-            bool found, uint64_t value)
+            bool found, uint64_t value, bool dirty)
 {
-    if (klen >= S_U64_KEY)
-        return;
+    assert (klen < S_U64_KEY);
     s_u64_t *slot = s_u64_find (txn, db, key, klen);
     if (!slot) {
         slot = &txn->u64[txn->u64_next];
+        int rc = slot->dirty ? s_u64_write (txn, slot) : 0;
+        if (rc)
+            return rc;
         txn->u64_next = (txn->u64_next + 1) % S_U64_SLOTS;
     }
+    if (dirty)
+        txn->changes[db]++; /* others watching db see it change           */
     slot->db = db;
     slot->changes = txn->changes[db];
     slot->found = found;
+    slot->dirty = dirty;
     slot->value = value;
     memcpy (slot->key, key, klen + 1);
+    return 0;
 }
 
 uint64_t
@@ -479,20 +547,20 @@ lnt_txn_get_u64 (lnt_txn_t *txn, lnt_db_t db, const char *key, uint64_t dflt)
         return slot->found ? slot->value : dflt;
     bool found = lnt_txn_get (txn, db, key, klen, &val, &len) == 0 && len == 8;
     uint64_t value = found ? lnt_store_u64_key (val) : 0;
-    s_u64_keep (txn, db, key, klen, found, value);
+    if (klen < S_U64_KEY)
+        s_u64_keep (txn, db, key, klen, found, value, false);
     return found ? value : dflt;
 }
 
 int
 lnt_txn_put_u64 (lnt_txn_t *txn, lnt_db_t db, const char *key, uint64_t value)
 {
-    unsigned char v[8];
     size_t klen = strlen (key);
+    if (klen < S_U64_KEY)
+        return s_u64_keep (txn, db, key, klen, true, value, true);
+    unsigned char v[8];
     lnt_store_key_u64 (value, v);
-    int rc = lnt_txn_put (txn, db, key, klen, v, 8);
-    if (!rc)
-        s_u64_keep (txn, db, key, klen, true, value);
-    return rc;
+    return lnt_txn_put (txn, db, key, klen, v, 8);
 }
 
 int
@@ -521,10 +589,13 @@ lnt_txn_put_str (lnt_txn_t *txn, lnt_db_t db, const char *key,
 int
 lnt_cursor_open (lnt_txn_t *txn, lnt_db_t db, lnt_cursor_t **cursor)
 {
+    int rc = s_u64_flush (txn, db);
+    if (rc)
+        return rc;
     lnt_cursor_t *self = calloc (1, sizeof *self);
     if (!self)
         return LNT_ENOMEM;
-    int rc = mdb_cursor_open (txn->txn, txn->store->dbi[db], &self->cursor);
+    rc = mdb_cursor_open (txn->txn, txn->store->dbi[db], &self->cursor);
     if (rc != 0) {
         free (self);
         return s_error (rc, "cursor", txn->store->dir);

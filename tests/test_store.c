@@ -460,6 +460,22 @@ s_helpers_write (lnt_txn_t *txn, void *arg)
          && lnt_txn_get (txn, LNT_DB_RECORDS, "a", 1, &got, &got_len)
                 == LNT_ENOTFOUND
          && lnt_txn_drop (txn, LNT_DB_RECORDS) == 0;
+    //  A value put_u64 keeps back reaches LMDB before anything else
+    //  looks at its database: a count, a cursor, a raw get
+    const void *k, *vv;
+    size_t kl, vl;
+    lnt_cursor_t *cur = NULL;
+    size_t before = lnt_txn_count (txn, LNT_DB_COUNTERS);
+    ok = ok && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, "fresh", 12) == 0
+         && lnt_txn_count (txn, LNT_DB_COUNTERS) == before + 1
+         && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, "fresh", 13) == 0
+         && lnt_txn_get (txn, LNT_DB_COUNTERS, "fresh", 5, &got, &got_len) == 0
+         && got_len == 8 && lnt_store_u64_key (got) == 13
+         && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, "fresh", 14) == 0
+         && lnt_cursor_open (txn, LNT_DB_COUNTERS, &cur) == 0
+         && lnt_cursor_seek (cur, "fresh", 5, &k, &kl, &vv, &vl) == 0
+         && kl == 5 && vl == 8 && lnt_store_u64_key (vv) == 14;
+    lnt_cursor_close (&cur);
     //  A key too long to keep works as before
     const char *long_key = "a-key-longer-than-the-32-bytes-kept-for-values";
     ok = ok && lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, long_key, 5) == 0
