@@ -97,15 +97,15 @@ lnt_replica_apply_fresh (lnt_txn_t *txn, const lnt_change_t *change,
     if (!rc && last && *last) {
         rc = lnt_txn_put_last (txn, LNT_DB_RECORDS, fkey, flen, fresh,
                                fresh_len);
-        if (rc == LNT_EEXIST)
+        if (rc == LNT_EEXIST) { /* not past the last key: look it up     */
             *last = false;
-        else
-            goto put;
+            rc = lnt_txn_put_new (txn, LNT_DB_RECORDS, fkey, flen, fresh,
+                                  fresh_len);
+        }
     }
-    if (!rc)
+    else if (!rc)
         rc = lnt_txn_put_new (txn, LNT_DB_RECORDS, fkey, flen, fresh,
                               fresh_len);
-put:
     lnt_buf_free (&own);
     if (rc == 0 && rollup)
         rc = lnt_rollup_add (rollup, ref, &next, +1);
@@ -114,8 +114,8 @@ put:
     rc = lnt_node_get (txn, change->kind, change->id, &current, NULL);
     if (rc && rc != LNT_ENOTFOUND)
         return rc == LNT_EINVAL ? LNT_ESTORE : rc;
-    lnt_merge_decide (rc == LNT_ENOTFOUND ? NULL : &current, change, &next,
-                      merge);
+    const lnt_record_t *old = rc == LNT_ENOTFOUND ? NULL : &current;
+    lnt_merge_decide (old, change, &next, merge);
     lnt_buf_t buf = {0}, rbuf = {0};
     bool write = merge->verdict == LNT_MERGE_NEW
                  || merge->verdict == LNT_MERGE_WIN;
@@ -126,7 +126,7 @@ put:
        the displaced state is encoded by s_keep_conflict before its put. */
     rc = write ? lnt_codec_record_encode (&next, &rbuf) : 0;
     if (!rc && write && rollup)
-        rc = lnt_rollup_change (rollup, ref, &current, &next);
+        rc = lnt_rollup_change (rollup, ref, old, &next);
     if (!rc && keep_conflicts && merge->conflict)
         rc = s_keep_conflict (txn, change, &merge->conflict_state, &buf);
     if (!rc && keep_conflicts && merge->clear) {

@@ -1116,9 +1116,13 @@ s_test_prepared (void)
 {
     lnt_node_t *hub = s_node_new (LNT_ROLE_HUB, "35");
     lnt_node_t *agent = s_agent_new ("3503", AGENT_CHANGES);
-    uint64_t inc = lnt_node_id (agent);
+    lnt_node_t *other = s_agent_new ("3512", OTHER_CHANGES);
+    uint64_t inc = lnt_node_id (agent), other_inc = lnt_node_id (other);
     lnt_hello_t hello;
     CHECK_INT (s_hello (hub, "3503", inc, AGENT_CHANGES, 0, 0, 0, &hello), 0);
+    CHECK_INT (hello.verdict, LNT_WELCOME_OK);
+    CHECK_INT (s_hello (hub, "3512", other_inc, OTHER_CHANGES, 0, 0, 0,
+                        &hello), 0);
     CHECK_INT (hello.verdict, LNT_WELCOME_OK);
     lnt_apply_group_t *g = lnt_apply_group_new (hub);
     CHECK (g != NULL);
@@ -1139,7 +1143,18 @@ s_test_prepared (void)
     CHECK_INT (st.applied, 20);
     lnt_msg_release (&msg);
 
-    //  ---- 21..40 prepared, then a command loads reference data
+    //  ---- 3512's records: their keys come after 3503's (appended)
+    s_batch_frame (other, 1, OTHER_CHANGES, &frame);
+    s_decode (&frame, &msg);
+    item = (lnt_apply_item_t){"3512", other_inc, &msg, false, 0, 0};
+    CHECK_INT (lnt_apply_prepare (g, &item, 1, version), 0);
+    CHECK_INT (lnt_apply_commit (g, ++s_now, &st), 0);
+    CHECK_INT (item.acked, OTHER_CHANGES);
+    CHECK_INT (s_held (hub, "3512", 1, OTHER_CHANGES), OTHER_CHANGES);
+    lnt_msg_release (&msg);
+
+    //  ---- 21..40 (before 3512's keys: not appended) prepared, then a
+    //  command loads reference data
     s_batch_frame (agent, 21, AGENT_CHANGES, &frame);
     s_decode (&frame, &msg);
     item = (lnt_apply_item_t){"3503", inc, &msg, false, 0, 0};
@@ -1170,11 +1185,15 @@ s_test_prepared (void)
     CHECK_INT (lnt_rollup_read (txn, 'S', "3503", 2026, NULL, counters,
                                 LNT_ROLLUP_S_COUNT), 0);
     CHECK_INT (counters[LNT_ROLLUP_S_RECEIVED], AGENT_CHANGES);
+    CHECK_INT (lnt_rollup_read (txn, 'S', "3512", 2026, NULL, counters,
+                                LNT_ROLLUP_S_COUNT), 0);
+    CHECK_INT (counters[LNT_ROLLUP_S_RECEIVED], OTHER_CHANGES);
     lnt_txn_end (&txn);
 
     lnt_buf_free (&frame);
     lnt_apply_group_destroy (&g);
     lnt_apply_group_destroy (&g);
+    lnt_node_destroy (&other);
     lnt_node_destroy (&agent);
     lnt_node_destroy (&hub);
 }
