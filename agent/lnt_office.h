@@ -88,11 +88,9 @@ int lnt_office_lke_answer_txn (lnt_node_t *node, lnt_txn_t *txn,
     same transaction. An LKE answer is named by year and item; answering
     the item again after its delete writes a new answer with a greater
     version. An assessor's verdict, if any, stays in the record's province
-    section (only the hub writes it). A known gap: a store restored from a
-    backup made before the delete gets the tombstone back from the hub,
-    but the private data in the backup stays (never shown: show refuses a
-    deleted suggestion, and export never holds the reporter); applying
-    the tombstone (lnt_uplink.c) does not remove it yet.
+    section (only the hub writes it). A store restored from a backup made
+    before the delete gets the tombstone back from the hub, and applying
+    it (lnt_uplink.c) removes the private data the backup still held.
     out receives the record as it was (not NULL). Returns 0, or:
     LNT_ENOTFOUND no such record, or deleted already (why says which, and
     when); LNT_EINVAL (lke) a year or item that cannot name an answer; or

@@ -208,6 +208,15 @@ s_down_fn (lnt_txn_t *txn, void *arg)
                               c.state.body, c.state.body_len);
             d->ref_changed = true;
         }
+        /* A suggestion deleted at the office, coming back to a store
+           restored from an older backup: its reporter and confidential
+           text go, as they went when staff deleted it.                   */
+        if (!rc && won && c.kind == LNT_KIND_SUGGESTION && c.state.deleted
+            && c.section == LNT_SECTION_OFFICE) {
+            rc = lnt_txn_del (txn, LNT_DB_PRIVATE, c.id, strlen (c.id));
+            if (rc == LNT_ENOTFOUND)
+                rc = 0;
+        }
         if (!rc)
             rc = s_keep_counter (txn, lnt_node_code (d->agent->node), &c);
         if (rc)

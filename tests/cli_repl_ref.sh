@@ -78,6 +78,17 @@ sed 's/^A1\.4,A1,item,1,1,ABC,/A1.4,A1,item,1,1,XYZ,/' "$SHIPPED" >"$T/instrumen
 printf 'year,office,instrument\n2026,3503,kpu-2026\n' >"$T/years.csv"
 printf 'year,office,instrument\n2026,3503,kpu-2027\n' >"$T/years-unknown.csv"
 
+# s_lke OFFICE: the office's 2026 LKE score, verified score and max in the
+# hub's rollup, "-" for null.
+s_lke () {
+    hub_query rollup --year 2026 --office "$1"
+    "$PY" -S -E -c '
+import json, sys
+l = json.loads(sys.argv[1])["offices"][0]["lke"]
+print(" ".join("-" if l[k] is None else "%.2f" % l[k]
+               for k in ("score", "verified_score", "max")))' "$OUT"
+}
+
 repl_hub_init
 for o in "${OFFICES[@]}"; do repl_agent_init "$o"; done
 hub_start
@@ -93,6 +104,9 @@ SUGG=$("$PY" -S -E -c 'import json, sys; print(json.loads(sys.argv[1])["id"])' "
 expect_eq "$(s_due 3503 "$SUGG")" "2026-03-05 2026-03-16" \
     "due dates under the shipped SLA: verify 3 working days, resolve 14 calendar days"
 wait_synced 20 "${OFFICES[@]}"
+# A5.4 weighs 6 of area 5's 15 under the 2020 instrument: 5 x 6/15 x 0.67.
+expect_eq "$(s_lke 3503)" "1.34 - 20.00" \
+    "3503's 2026 LKE score under the 2020 instrument: A5.4 = B gives 1.34 of 20"
 
 section "bad files are refused with file, line and field; no store changes"
 for o in "${OFFICES[@]}"; do replicated "$o" "$T/agent-$o-before"; done
@@ -157,6 +171,11 @@ else
 fi
 
 section "the office-year uses the new instrument"
+# Mid-year the office-year changed instrument: answers given under the old
+# one no longer count (the office answers again, and lke list shows each
+# answer's instrument).
+expect_eq "$(s_lke 3503)" "- - 20.00" \
+    "after the change of instrument 3503 has no 2026 answer under kpu-2026 yet"
 expect_exit 0 ag 3503 lke answer --year 2026 --item A5.9 --answer Y --evidence "Laporan survei"
 run ag 3503 lke list --year 2026 --format json
 expect_py "3503's 2026 answer to A5.9 is under kpu-2026" '
@@ -173,6 +192,10 @@ for o in "${OFFICES[@]}"; do
         "the hub took every change of $o (it validates against the new instrument)"
 done
 expect_exit 0 "$HUB" lke verify 3503 2026 A5.9 T --note "belum ada survei" --data "$HUB_DIR"
+# Under kpu-2026 A5.4 weighs 4 of 15 and A5.9 2 of 15: 5 x 4/15 + 5 x 2/15;
+# the province verified A5.9 only, as T.
+expect_eq "$(s_lke 3503)" "2.00 0.00 20.00" \
+    "3503's 2026 LKE score under kpu-2026: A5.4 = A and A5.9 = Y give 2.00, verified 0.00"
 
 section "a new SLA table comes down and moves the due dates"
 sed 's/^suggestion,3,working,14,calendar/suggestion,5,working,30,calendar/' \
