@@ -32,6 +32,17 @@ int agent_open (const agent_common_t *common, int flags, lnt_node_t **node);
 /*  Prints usage for an unknown option or missing argument; returns 64.   */
 int agent_bad_option (const char *usage);
 
+/*  Parses a command that takes only the shared options (its arguments
+    start at optind). Returns 0, 1 when help was printed (exit 0), or 64. */
+int agent_parse_common (agent_common_t *common, int argc, char **argv,
+                        const char *usage);
+
+/*  Says what a delete removed: {"id": ID, "deleted": true} with --format
+    json, else "deleted " and the rest as printf formats it.              */
+void agent_print_deleted (lnt_out_format_t format, const char *id,
+                          const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
 int agent_init (int argc, char **argv);
 int agent_suggestion (int argc, char **argv);
 int agent_rb (int argc, char **argv);

@@ -225,13 +225,9 @@ s_delete (agent_common_t *common, int argc, char **argv)
                 : LNT_ENOMEM;
     if (err)
         rc = lnt_cli_fail (AGENT_PROG, err, &why);
-    else if (common->format == LNT_OUT_JSON) {
-        printf ("{\"id\": ");
-        lnt_out_json_string (stdout, a->id);
-        printf (", \"deleted\": true}\n");
-    }
     else
-        printf ("deleted LKE answer %s (answer %s)\n", a->id, a->answer);
+        agent_print_deleted (common->format, a->id, "LKE answer %s (answer %s)",
+                             a->id, a->answer);
     free (a);
     lnt_node_destroy (&node);
     return rc;

@@ -1,6 +1,7 @@
 /*  agent_main.c - lontar-agent: the office's daemon and staff commands.
     Parses the command word and hands over to the command's function.     */
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -102,6 +103,37 @@ agent_bad_option (const char *usage)
 {
     fputs (usage, stderr);
     return 64;
+}
+
+int
+agent_parse_common (agent_common_t *common, int argc, char **argv,
+                    const char *usage)
+{
+    static const struct option options[] = {AGENT_COMMON_OPTIONS,
+                                            {NULL, 0, NULL, 0}};
+    int rc = 0, c;
+    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1)
+        if ((rc = agent_common_option (common, c, usage)) < 0)
+            rc = agent_bad_option (usage);
+    return rc;
+}
+
+void
+agent_print_deleted (lnt_out_format_t format, const char *id,
+                     const char *fmt, ...)
+{
+    if (format == LNT_OUT_JSON) {
+        printf ("{\"id\": ");
+        lnt_out_json_string (stdout, id);
+        printf (", \"deleted\": true}\n");
+        return;
+    }
+    va_list args;
+    va_start (args, fmt);
+    printf ("deleted ");
+    vprintf (fmt, args);
+    va_end (args);
+    putchar ('\n');
 }
 
 int

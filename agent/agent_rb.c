@@ -323,12 +323,7 @@ s_list (agent_common_t *common, int argc, char **argv)
 static int
 s_delete (agent_common_t *common, int argc, char **argv)
 {
-    static const struct option options[] = {AGENT_COMMON_OPTIONS,
-                                            {NULL, 0, NULL, 0}};
-    int rc = 0, c;
-    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1)
-        if ((rc = agent_common_option (common, c, s_usage)) < 0)
-            rc = agent_bad_option (s_usage);
+    int rc = agent_parse_common (common, argc, argv, s_usage);
     if (rc)
         return rc == 1 ? 0 : rc;
     if (argc - optind != 1)
@@ -342,14 +337,11 @@ s_delete (agent_common_t *common, int argc, char **argv)
                 : LNT_ENOMEM;
     if (err)
         rc = lnt_cli_fail (AGENT_PROG, err, &why);
-    else if (common->format == LNT_OUT_JSON) {
-        printf ("{\"id\": ");
-        lnt_out_json_string (stdout, r->id);
-        printf (", \"deleted\": true}\n");
-    }
     else
-        printf ("deleted action-plan item %s (%s, %s)\n", r->id, r->activity,
-                lnt_word (LNT_WORD_RB_STATUS, r->status));
+        agent_print_deleted (common->format, r->id,
+                             "action-plan item %s (%s, %s)", r->id,
+                             r->activity,
+                             lnt_word (LNT_WORD_RB_STATUS, r->status));
     free (r);
     lnt_node_destroy (&node);
     return rc;

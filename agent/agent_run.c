@@ -143,14 +143,9 @@ s_number (const char *lines, const char *key)
 int
 agent_status (int argc, char **argv)
 {
-    static const struct option options[] = {AGENT_COMMON_OPTIONS,
-                                            {NULL, 0, NULL, 0}};
     agent_common_t common = {NULL, LNT_OUT_TABLE};
-    int rc = 0, c;
     optind = 0;
-    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1)
-        if ((rc = agent_common_option (&common, c, s_status_usage)) < 0)
-            rc = agent_bad_option (s_status_usage);
+    int rc = agent_parse_common (&common, argc, argv, s_status_usage);
     if (rc)
         return rc == 1 ? 0 : rc;
     if (optind < argc)

@@ -388,12 +388,7 @@ s_one (agent_common_t *common, const char *verb, int argc, char **argv)
 static int
 s_delete (agent_common_t *common, int argc, char **argv)
 {
-    static const struct option options[] = {AGENT_COMMON_OPTIONS,
-                                            {NULL, 0, NULL, 0}};
-    int rc = 0, c;
-    while (!rc && (c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1)
-        if ((rc = agent_common_option (common, c, s_usage)) < 0)
-            rc = agent_bad_option (s_usage);
+    int rc = agent_parse_common (common, argc, argv, s_usage);
     if (rc)
         return rc == 1 ? 0 : rc;
     if (argc - optind != 1)
@@ -410,14 +405,10 @@ s_delete (agent_common_t *common, int argc, char **argv)
     int err = lnt_office_suggestion_delete (node, argv[optind], s, &why);
     if (err)
         rc = lnt_cli_fail (AGENT_PROG, err, &why);
-    else if (common->format == LNT_OUT_JSON) {
-        printf ("{\"id\": ");
-        lnt_out_json_string (stdout, s->id);
-        printf (", \"deleted\": true}\n");
-    }
     else
-        printf ("deleted suggestion %s (%s, %s)\n", s->id, s->subject,
-                lnt_word (LNT_WORD_STATUS, s->status));
+        agent_print_deleted (common->format, s->id, "suggestion %s (%s, %s)",
+                             s->id, s->subject,
+                             lnt_word (LNT_WORD_STATUS, s->status));
     lnt_node_destroy (&node);
     free (s);
     return rc;
