@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "bench_floor.h"
+#include "bench_gen.h"
 #include "bench_proc.h"
 
 #include "lnt_apply.h"
@@ -127,47 +128,6 @@ s_cleanup (void)
 
 /*  ---- a seeded generator of suggestions --------------------------------- */
 
-/*  splitmix64: small, fast, and the same sequence everywhere.             */
-static uint64_t
-s_rand (uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-#define S_PICK(state, a) ((a)[s_rand (state) % (sizeof (a) / sizeof (a)[0])])
-
-static const char *s_categories[] = {"facilities", "data", "information",
-                                     "service", "socialisation", "staff",
-                                     "participants", "logistics"};
-static const char *s_subjects[] = {
-    "Ruang tunggu", "Data pemilih per desa", "Jadwal tahapan",
-    "Antrian layanan", "Sosialisasi pemilih pemula", "Hasil pemilu",
-    "Sikap petugas", "Daftar pemilih tetap", "Akses disabilitas",
-    "Rekrutmen badan adhoc", "Logistik TPS", "Salinan dokumen"};
-static const char *s_openings[] = {
-    "Mohon", "Kami berharap", "Saya menyarankan agar",
-    "Warga mengeluhkan bahwa", "Mohon penjelasan mengapa", "Sebaiknya"};
-static const char *s_matters[] = {
-    "pelayanan permintaan salinan dokumen",
-    "jadwal tahapan pemilihan di laman resmi",
-    "daftar pemilih tetap tingkat desa",
-    "sosialisasi untuk pemilih pemula di sekolah",
-    "ruang tunggu pelayanan di kantor",
-    "akses bagi pemilih penyandang disabilitas",
-    "distribusi logistik ke TPS terpencil"};
-static const char *s_places[] = {
-    "Kecamatan Panggul", "Kecamatan Munjungan", "Kecamatan Watulimo",
-    "Kecamatan Kampak", "Kecamatan Dongko", "Kecamatan Pule",
-    "Kecamatan Durenan", "Kecamatan Pogalan", "Kecamatan Bendungan"};
-static const char *s_asks[] = {
-    "segera diperbaiki", "diperbarui secara berkala",
-    "disediakan dalam bentuk soft data", "diumumkan lebih awal",
-    "dibuat lebih ramah bagi lansia",
-    "dijelaskan kepada warga secara terbuka"};
-
 /*  Fills the fields staff type of a new suggestion (received 2021-2025,
     a channel, class, category, privacy - one in ten confidential -,
     subject and a text of 100-200 bytes); the add fills in the rest.     */
@@ -175,27 +135,16 @@ static void
 s_suggestion_make (uint64_t *state, int utc_offset, lnt_suggestion_t *s)
 {
     int32_t day = lnt_date_from_ymd (2021, 1, 1)
-                  + (int32_t) (s_rand (state) % (5 * 365));
-    int64_t minute = 7 * 60 + (int64_t) (s_rand (state) % 600);
+                  + (int32_t) (bench_rand (state) % (5 * 365));
+    int64_t minute = 7 * 60 + (int64_t) (bench_rand (state) % 600);
     s->received = ((int64_t) day * 1440 + minute - utc_offset) * 60000;
-    s->channel = (uint8_t) (s_rand (state) % LNT_CH_COUNT);
-    s->class_ = (uint8_t) (s_rand (state) % 3);
+    s->channel = (uint8_t) (bench_rand (state) % LNT_CH_COUNT);
+    s->class_ = (uint8_t) (bench_rand (state) % 3);
     s->field_check = false;
-    uint64_t p = s_rand (state) % 10;
+    uint64_t p = bench_rand (state) % 10;
     s->privacy = p == 9 ? LNT_PR_CONFIDENTIAL : p >= 6 ? LNT_PR_ANONYMOUS
                                                        : LNT_PR_PUBLIC;
-    snprintf (s->category, sizeof s->category, "%s",
-              S_PICK (state, s_categories));
-    snprintf (s->subject, sizeof s->subject, "%s", S_PICK (state, s_subjects));
-    size_t len = 0;
-    s->text[0] = 0;
-    while (len < 100)
-        len += (size_t) snprintf (s->text + len, sizeof s->text - len,
-                                  "%s%s %s di %s %s.", len ? " " : "",
-                                  S_PICK (state, s_openings),
-                                  S_PICK (state, s_matters),
-                                  S_PICK (state, s_places),
-                                  S_PICK (state, s_asks));
+    bench_gen_words (state, s);
 }
 
 /*  ---- stores ------------------------------------------------------------ */
@@ -1002,7 +951,7 @@ s_bench_hubmem (const s_bench_t *b, s_result_t *r)
         lnt_msg_t hello = {.type = LNT_MSG_HELLO};
         snprintf (hello.office, sizeof hello.office, "%hu",
                   (unsigned short) (BENCH_FAR_BASE + i));
-        hello.incarnation = s_rand (&state) | 1;
+        hello.incarnation = bench_rand (&state) | 1;
         socks[i] = zmq_socket (ctx, ZMQ_DEALER);
         if (!socks[i]) {
             fprintf (stderr, "%s: socket %zu: %s\n", BENCH_PROG, i,
@@ -1263,23 +1212,6 @@ s_print (const s_bench_t *b, const s_result_t *r)
 /*  ---- main -------------------------------------------------------------- */
 
 static int
-s_count (const char *option, const char *text, size_t lo, size_t hi,
-         size_t *value)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull (text, &end, 10);
-    if (errno || end == text || *end || *text == '-' || v < lo || v > hi) {
-        fprintf (stderr, "%s: %s wants a whole number from %zu to %zu, not "
-                 "\"%s\"\nTry '%s --help'.\n", BENCH_PROG, option, lo, hi,
-                 text, BENCH_PROG);
-        return 64;
-    }
-    *value = (size_t) v;
-    return 0;
-}
-
-static int
 s_only (const char *text, unsigned *only)
 {
     static const struct {
@@ -1340,26 +1272,26 @@ main (int argc, char **argv)
         rc = 0;
         switch (c) {
             case 'n':
-                rc = s_count ("--records", optarg, 1000, 100000000, &b.records);
+                rc = bench_count (BENCH_PROG, "--records", optarg, 1000, 100000000, &b.records);
                 break;
             case 'a':
-                rc = s_count ("--agents", optarg, 1, 38, &b.agents);
+                rc = bench_count (BENCH_PROG, "--agents", optarg, 1, 38, &b.agents);
                 break;
             case 'p':
-                rc = s_count ("--per-agent", optarg, 1, 10000000, &b.per_agent);
+                rc = bench_count (BENCH_PROG, "--per-agent", optarg, 1, 10000000, &b.per_agent);
                 break;
             case 'w':
-                rc = s_count ("--writes", optarg, 10, 10000000, &b.writes);
+                rc = bench_count (BENCH_PROG, "--writes", optarg, 10, 10000000, &b.writes);
                 break;
             case 'r':
-                rc = s_count ("--rate", optarg, 1, 100000, &b.rate);
+                rc = bench_count (BENCH_PROG, "--rate", optarg, 1, 100000, &b.rate);
                 break;
             case 'c':
-                rc = s_count ("--connections", optarg, 1, 1000,
+                rc = bench_count (BENCH_PROG, "--connections", optarg, 1, 1000,
                               &b.connections);
                 break;
             case 'm':
-                rc = s_count ("--mqtt-records", optarg, 1, 100000000,
+                rc = bench_count (BENCH_PROG, "--mqtt-records", optarg, 1, 100000000,
                               &b.mqtt_records);
                 break;
             case 'q':
@@ -1373,7 +1305,7 @@ main (int argc, char **argv)
             case 'R': b.ref = optarg; break;
             case 'M': b.mosquitto = optarg; break;
             case 's':
-                rc = s_count ("--seed", optarg, 0, SIZE_MAX, &seed);
+                rc = bench_count (BENCH_PROG, "--seed", optarg, 0, SIZE_MAX, &seed);
                 b.seed = seed;
                 break;
             case 'k': s_keep = true; break;

@@ -57,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_gen.h"
 #include "bench_proc.h"
 
 #include "lnt_log.h"
@@ -207,47 +208,9 @@ s_load (void)
 
 /*  ---- the province: records as a pure function of their slot ----------- */
 
-/*  splitmix64: small, fast, and the same sequence everywhere.             */
-static uint64_t
-s_rand (uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-#define S_PICK(state, a) ((a)[s_rand (state) % (sizeof (a) / sizeof (a)[0])])
+#define S_PICK BENCH_PICK
 #define S_DAY_MS 86400000LL
 
-static const char *s_categories[] = {"facilities", "data", "information",
-                                     "service", "socialisation", "staff",
-                                     "participants", "logistics"};
-static const char *s_subjects[] = {
-    "Ruang tunggu", "Data pemilih per desa", "Jadwal tahapan",
-    "Antrian layanan", "Sosialisasi pemilih pemula", "Hasil pemilu",
-    "Sikap petugas", "Daftar pemilih tetap", "Akses disabilitas",
-    "Rekrutmen badan adhoc", "Logistik TPS", "Salinan dokumen"};
-static const char *s_openings[] = {
-    "Mohon", "Kami berharap", "Saya menyarankan agar",
-    "Warga mengeluhkan bahwa", "Mohon penjelasan mengapa", "Sebaiknya"};
-static const char *s_matters[] = {
-    "pelayanan permintaan salinan dokumen",
-    "jadwal tahapan pemilihan di laman resmi",
-    "daftar pemilih tetap tingkat desa",
-    "sosialisasi untuk pemilih pemula di sekolah",
-    "ruang tunggu pelayanan di kantor",
-    "akses bagi pemilih penyandang disabilitas",
-    "distribusi logistik ke TPS terpencil"};
-static const char *s_places[] = {
-    "Kecamatan Panggul", "Kecamatan Munjungan", "Kecamatan Watulimo",
-    "Kecamatan Kampak", "Kecamatan Dongko", "Kecamatan Pule",
-    "Kecamatan Durenan", "Kecamatan Pogalan", "Kecamatan Bendungan"};
-static const char *s_asks[] = {
-    "segera diperbaiki", "diperbarui secara berkala",
-    "disediakan dalam bentuk soft data", "diumumkan lebih awal",
-    "dibuat lebih ramah bagi lansia",
-    "dijelaskan kepada warga secara terbuka"};
 static const char *s_notes[] = {
     "Menunggu data dari kecamatan", "Diteruskan ke bagian umum",
     "Koordinasi dengan PPK", "Perlu survei lapangan"};
@@ -358,13 +321,13 @@ s_slot (const s_world_t *w, size_t j, s_slot_t *sl)
     uint64_t nof = w->office_count;
     uint64_t ly = nof * w->item_count, ry = nof * BENCH_RB_PER_YEAR;
     uint64_t state = (w->seed + 1) * 0xd1b54a32d192ed03ULL ^ (uint64_t) j;
-    sl->rng = s_rand (&state);
+    sl->rng = bench_rand (&state);
     sl->year = w->first_year + k;
     int32_t day = w->first_day
                   + (int32_t) ((uint64_t) j * (uint64_t) w->days / w->slots);
-    int64_t minute = 7 * 60 + (int64_t) (s_rand (&state) % 600);
+    int64_t minute = 7 * 60 + (int64_t) (bench_rand (&state) % 600);
     sl->at = ((int64_t) day * 1440 + minute - w->offset) * 60000
-             + (int64_t) (s_rand (&state) % 60000);
+             + (int64_t) (bench_rand (&state) % 60000);
     if (ny > ly + ry && (off + 1) * ly / ny > off * ly / ny) {
         uint64_t n = off * ly / ny;
         sl->kind = LNT_KIND_LKE_ANSWER;
@@ -397,24 +360,13 @@ s_suggestion_make (const s_world_t *w, const s_slot_t *sl, lnt_suggestion_t *s)
     lnt_id_suggestion (s->id, office, sl->year, sl->n);
     snprintf (s->office, sizeof s->office, "%s", office);
     s->received = sl->at;
-    s->channel = (uint8_t) (s_rand (&st) % LNT_CH_COUNT);
-    s->class_ = (uint8_t) (s_rand (&st) % 3);
-    s->field_check = s->class_ == LNT_CL_COMPLAINT && s_rand (&st) % 3 == 0;
-    uint64_t p = s_rand (&st) % 10;
+    s->channel = (uint8_t) (bench_rand (&st) % LNT_CH_COUNT);
+    s->class_ = (uint8_t) (bench_rand (&st) % 3);
+    s->field_check = s->class_ == LNT_CL_COMPLAINT && bench_rand (&st) % 3 == 0;
+    uint64_t p = bench_rand (&st) % 10;
     s->privacy = p == 9 ? LNT_PR_CONFIDENTIAL : p >= 6 ? LNT_PR_ANONYMOUS
                                                        : LNT_PR_PUBLIC;
-    snprintf (s->category, sizeof s->category, "%s",
-              S_PICK (&st, s_categories));
-    snprintf (s->subject, sizeof s->subject, "%s", S_PICK (&st, s_subjects));
-    size_t len = 0;
-    s->text[0] = 0;
-    while (len < 100)
-        len += (size_t) snprintf (s->text + len, sizeof s->text - len,
-                                  "%s%s %s di %s %s.", len ? " " : "",
-                                  S_PICK (&st, s_openings),
-                                  S_PICK (&st, s_matters),
-                                  S_PICK (&st, s_places),
-                                  S_PICK (&st, s_asks));
+    bench_gen_words (&st, s);
     if (s->privacy == LNT_PR_CONFIDENTIAL)
         s->text[0] = 0; /* stays at the office                            */
 
@@ -429,38 +381,38 @@ s_suggestion_make (const s_world_t *w, const s_slot_t *sl, lnt_suggestion_t *s)
         n++;                                                                 \
     } while (0)
     S_STEP (LNT_ST_RECEIVED, "");
-    uint64_t r = s_rand (&st) % 100;
+    uint64_t r = bench_rand (&st) % 100;
     if (r < 3) {
-        t += (int64_t) (s_rand (&st) % (3 * S_DAY_MS));
+        t += (int64_t) (bench_rand (&st) % (3 * S_DAY_MS));
         S_STEP (LNT_ST_ARCHIVED, "");
     }
     else if (r < 8) {
-        t += (int64_t) (1 + s_rand (&st) % 5) * S_DAY_MS;
+        t += (int64_t) (1 + bench_rand (&st) % 5) * S_DAY_MS;
         S_STEP (LNT_ST_NOT_OUR_AUTHORITY, S_PICK (&st, s_notes));
     }
     else {
-        t += (int64_t) (s_rand (&st) % 5) * S_DAY_MS
-             + (int64_t) (s_rand (&st) % (8 * 3600000));
+        t += (int64_t) (bench_rand (&st) % 5) * S_DAY_MS
+             + (int64_t) (bench_rand (&st) % (8 * 3600000));
         S_STEP (LNT_ST_VERIFIED, "");
-        uint64_t r2 = s_rand (&st) % 100;
+        uint64_t r2 = bench_rand (&st) % 100;
         if (r2 < 10) {
-            t += (int64_t) (1 + s_rand (&st) % 10) * S_DAY_MS;
+            t += (int64_t) (1 + bench_rand (&st) % 10) * S_DAY_MS;
             S_STEP (LNT_ST_REFERRED, S_PICK (&st, s_notes));
         }
         else if (r2 < 70) {
-            t += (int64_t) (1 + s_rand (&st) % 7) * S_DAY_MS;
+            t += (int64_t) (1 + bench_rand (&st) % 7) * S_DAY_MS;
             S_STEP (LNT_ST_IN_PROGRESS, "");
             if (r2 >= 60) {
-                t += (int64_t) (1 + s_rand (&st) % 10) * S_DAY_MS;
+                t += (int64_t) (1 + bench_rand (&st) % 10) * S_DAY_MS;
                 S_STEP (LNT_ST_ON_HOLD, S_PICK (&st, s_notes));
-                t += (int64_t) (1 + s_rand (&st) % 20) * S_DAY_MS;
+                t += (int64_t) (1 + bench_rand (&st) % 20) * S_DAY_MS;
                 S_STEP (LNT_ST_IN_PROGRESS, "");
             }
         }
-        t += (int64_t) (2 + s_rand (&st) % 40) * S_DAY_MS;
+        t += (int64_t) (2 + bench_rand (&st) % 40) * S_DAY_MS;
         S_STEP (LNT_ST_DONE, "");
-        if (s_rand (&st) % 100 < 30) {
-            t += (int64_t) (30 + s_rand (&st) % 60) * S_DAY_MS;
+        if (bench_rand (&st) % 100 < 30) {
+            t += (int64_t) (30 + bench_rand (&st) % 60) * S_DAY_MS;
             S_STEP (LNT_ST_ARCHIVED, "");
         }
     }
@@ -506,7 +458,7 @@ s_rb_make (const s_world_t *w, const s_slot_t *sl, bool final,
     lnt_id_rb_item (r->id, office, sl->year, sl->n);
     snprintf (r->office, sizeof r->office, "%s", office);
     r->year = sl->year;
-    r->area = 1 + (int) (s_rand (&st) % 8);
+    r->area = 1 + (int) (bench_rand (&st) % 8);
     snprintf (r->programme, sizeof r->programme, "Program reformasi area %d",
               r->area);
     snprintf (r->activity, sizeof r->activity, "%s",
@@ -515,14 +467,14 @@ s_rb_make (const s_world_t *w, const s_slot_t *sl, bool final,
               S_PICK (&st, s_indicators));
     snprintf (r->unit, sizeof r->unit, "%s", S_PICK (&st, s_units));
     snprintf (r->person, sizeof r->person, "Kasubbag %d",
-              (int) (s_rand (&st) % 5) + 1);
-    r->target = (int64_t) (1 + s_rand (&st) % 100) * 1000;
-    uint64_t due = s_rand (&st) % 10;
+              (int) (bench_rand (&st) % 5) + 1);
+    r->target = (int64_t) (1 + bench_rand (&st) % 100) * 1000;
+    uint64_t due = bench_rand (&st) % 10;
     r->due = due < 8 ? lnt_date_from_ymd (sl->year, 1, 1) + 30
-                           + (int32_t) (s_rand (&st) % 330)
+                           + (int32_t) (bench_rand (&st) % 330)
                      : LNT_NONE_DAY;
-    uint64_t p = s_rand (&st) % 100;
-    int64_t part = (int64_t) (s_rand (&st) % (uint64_t) r->target);
+    uint64_t p = bench_rand (&st) % 100;
+    int64_t part = (int64_t) (bench_rand (&st) % (uint64_t) r->target);
     r->updated = sl->at;
     r->status = LNT_RB_PLANNED;
     if (!final)
@@ -556,7 +508,7 @@ s_lke_make (const s_world_t *w, const s_slot_t *sl, lnt_lke_answer_t *a,
     snprintf (a->item, sizeof a->item, "%s", item->code);
     char answers[2][8];
     for (int i = 0; i < 2; i++) {
-        uint64_t x = s_rand (&st);
+        uint64_t x = bench_rand (&st);
         if (strcmp (item->answer_type, "PCT") == 0)
             snprintf (answers[i], 8, "%d", (int) (x % 101));
         else if (strcmp (item->answer_type, "YT") == 0)
@@ -570,14 +522,14 @@ s_lke_make (const s_world_t *w, const s_slot_t *sl, lnt_lke_answer_t *a,
     snprintf (a->justification, sizeof a->justification,
               "Sudah dilaksanakan sesuai %s pada tahun %d.", item->title,
               a->year);
-    if (s_rand (&st) % 2)
+    if (bench_rand (&st) % 2)
         snprintf (a->evidence, sizeof a->evidence, "SK Nomor %d/%d",
-                  (int) (s_rand (&st) % 900) + 100, a->year);
+                  (int) (bench_rand (&st) % 900) + 100, a->year);
     a->answered = sl->at;
     memset (v, 0, sizeof *v);
-    bool verified = s_rand (&st) % 10 < 4;
+    bool verified = bench_rand (&st) % 10 < 4;
     snprintf (v->answer, sizeof v->answer, "%s",
-              s_rand (&st) % 10 < 7 ? answers[0] : answers[1]);
+              bench_rand (&st) % 10 < 7 ? answers[0] : answers[1]);
     v->verified = sl->at + 14 * S_DAY_MS;
     return verified;
 }
@@ -1470,23 +1422,6 @@ s_print (const s_bench_t *b, const s_result_t *r)
 /*  ---- main -------------------------------------------------------------- */
 
 static int
-s_count (const char *option, const char *text, size_t lo, size_t hi,
-         size_t *value)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull (text, &end, 10);
-    if (errno || end == text || *end || *text == '-' || v < lo || v > hi) {
-        fprintf (stderr, "%s: %s wants a whole number from %zu to %zu, not "
-                 "\"%s\"\nTry '%s --help'.\n", S_PROG, option, lo, hi,
-                 text, S_PROG);
-        return 64;
-    }
-    *value = (size_t) v;
-    return 0;
-}
-
-static int
 s_only (const char *text, unsigned *only)
 {
     *only = 0;
@@ -1536,22 +1471,22 @@ main (int argc, char **argv)
         rc = 0;
         switch (c) {
             case 'n':
-                rc = s_count ("--records", optarg, 50000, 100000000,
+                rc = bench_count (S_PROG, "--records", optarg, 50000, 100000000,
                               &b.records);
                 break;
             case 'S':
-                rc = s_count ("--small", optarg, 50000, 100000000, &b.small);
+                rc = bench_count (S_PROG, "--small", optarg, 50000, 100000000, &b.small);
                 break;
             case 'Q':
-                rc = s_count ("--queries", optarg, 10, 10000000, &b.queries);
+                rc = bench_count (S_PROG, "--queries", optarg, 10, 10000000, &b.queries);
                 break;
             case 'm':
-                rc = s_count ("--merge", optarg, 10000, 100000000, &b.merge);
+                rc = bench_count (S_PROG, "--merge", optarg, 10000, 100000000, &b.merge);
                 break;
             case 'g':
-                rc = s_count ("--group", optarg, 1, 1000000, &b.group);
+                rc = bench_count (S_PROG, "--group", optarg, 1, 1000000, &b.group);
                 break;
-            case 'y': rc = s_count ("--year", optarg, 2000, 2100, &year); break;
+            case 'y': rc = bench_count (S_PROG, "--year", optarg, 2000, 2100, &year); break;
             case 'q':
                 b.records = 200000;
                 b.queries = 300;
@@ -1562,7 +1497,7 @@ main (int argc, char **argv)
             case 'b': b.bin = optarg; break;
             case 'R': b.ref = optarg; break;
             case 's':
-                rc = s_count ("--seed", optarg, 0, SIZE_MAX, &seed);
+                rc = bench_count (S_PROG, "--seed", optarg, 0, SIZE_MAX, &seed);
                 b.seed = seed;
                 break;
             case 'k': s_keep = true; break;

@@ -45,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_gen.h"
 #include "lnt_csv.h"
 #include "lnt_import.h"
 #include "lnt_log.h"
@@ -840,23 +841,6 @@ s_ratio (double a, double b)
 }
 
 /*  Parses a count in [lo, hi] for option.                                 */
-static int
-s_count (const char *option, const char *text, size_t lo, size_t hi,
-         size_t *value)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull (text, &end, 10);
-    if (errno || end == text || *end || *text == '-' || v < lo || v > hi) {
-        fprintf (stderr, "%s: %s wants a whole number from %zu to %zu, not "
-                 "\"%s\"\nTry '%s --help'.\n", BENCH_PROG, option, lo, hi,
-                 text, BENCH_PROG);
-        return 64;
-    }
-    *value = (size_t) v;
-    return 0;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -880,20 +864,20 @@ main (int argc, char **argv)
                 b.ref = optarg;
                 break;
             case 'w':
-                if ((rc = s_count ("--writes", optarg, 1, 10000000, &b.writes)))
+                if ((rc = bench_count (BENCH_PROG, "--writes", optarg, 1, 10000000, &b.writes)))
                     return rc;
                 break;
             case 'n':
-                if ((rc = s_count ("--rows", optarg, 1, 10000000, &b.rows)))
+                if ((rc = bench_count (BENCH_PROG, "--rows", optarg, 1, 10000000, &b.rows)))
                     return rc;
                 break;
             case 's':
-                if ((rc = s_count ("--seed", optarg, 0, SIZE_MAX, &seed)))
+                if ((rc = bench_count (BENCH_PROG, "--seed", optarg, 0, SIZE_MAX, &seed)))
                     return rc;
                 b.seed = seed;
                 break;
             case 'R':
-                if ((rc = s_count ("--rounds", optarg, 1, 100, &b.rounds)))
+                if ((rc = bench_count (BENCH_PROG, "--rounds", optarg, 1, 100, &b.rounds)))
                     return rc;
                 break;
             case 'h':

@@ -1,0 +1,27 @@
+/*  bench_gen.h - what the benchmarks share: a seeded random sequence, the
+    Indonesian words their suggestions are made of, and the parsing of a
+    count on the command line.                                             */
+#ifndef BENCH_GEN_H
+#define BENCH_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lnt_record.h"
+
+/*  splitmix64: small, fast, and the same sequence everywhere.             */
+uint64_t bench_rand (uint64_t *state);
+
+/*  One element of a static array, at random.                              */
+#define BENCH_PICK(state, a) ((a)[bench_rand (state) % (sizeof (a) / sizeof (a)[0])])
+
+/*  Fills s's category, subject and text (sentences of 100-200 bytes) as
+    staff type them, from state.                                           */
+void bench_gen_words (uint64_t *state, lnt_suggestion_t *s);
+
+/*  Parses TEXT, the value of OPTION, as a whole number in [lo, hi]. On a
+    bad value says so on stderr, as PROG, and returns 64.                  */
+int bench_count (const char *prog, const char *option, const char *text,
+                 size_t lo, size_t hi, size_t *value);
+
+#endif
