@@ -50,35 +50,80 @@ s_deleted (lnt_why_t *why, const char *what, const lnt_record_t *rec,
                     "%s", what, rec->id, when, tail);
 }
 
-int
-lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
-                               lnt_suggestion_t *s, const lnt_private_t *p,
-                               lnt_why_t *why)
+/*  Copies a text field of size bytes up to its NUL, or all of it when it
+    has none: what a copy of the whole array would give the checks, which
+    read no further than the NUL or the end, without copying 4 KiB of
+    unused bytes for every suggestion added.                               */
+static void
+s_copy_text (char *dst, const char *src, size_t size)
+{
+    size_t len = strnlen (src, size);
+    memcpy (dst, src, len < size ? len + 1 : size);
+}
+
+/*  "suggestion/2026": the name of a year's counter, made by hand (this
+    runs for every suggestion imported). Years are checked to be 2000-2100
+    later; any int fits the buffer.                                        */
+static void
+s_counter_name (char *buf, int year)
+{
+    static const char prefix[] = "suggestion/";
+    char digits[16], *d = digits + sizeof digits;
+    unsigned v = year < 0 ? 0u - (unsigned) year : (unsigned) year;
+    do
+        *--d = (char) ('0' + v % 10);
+    while ((v /= 10) != 0);
+    if (year < 0)
+        *--d = '-';
+    size_t n = (size_t) (digits + sizeof digits - d);
+    memcpy (buf, prefix, sizeof prefix - 1);
+    memcpy (buf + sizeof prefix - 1, d, n);
+    buf[sizeof prefix - 1 + n] = 0;
+}
+
+/*  Adds a suggestion in txn; known: what lnt_suggestion_check_known may
+    take as checked already.                                               */
+static int
+s_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn, lnt_suggestion_t *s,
+                      const lnt_private_t *p, unsigned known, lnt_why_t *why)
 {
     const lnt_ref_t *ref = lnt_node_ref (node);
     const char *office = lnt_node_code (node);
+    /* Only the fields' texts, not the whole 4 KiB struct.                */
     lnt_private_t priv;
-    if (p)
-        priv = *p;
-    else /* only the first bytes: the struct is 4 KiB                      */
-        priv.reporter_name[0] = priv.reporter_contact[0] = priv.text[0] = 0;
+    if (p) {
+        s_copy_text (priv.reporter_name, p->reporter_name,
+                     sizeof priv.reporter_name);
+        s_copy_text (priv.reporter_contact, p->reporter_contact,
+                     sizeof priv.reporter_contact);
+    }
+    else
+        priv.reporter_name[0] = priv.reporter_contact[0] = 0;
     if (s->privacy == LNT_PR_CONFIDENTIAL) {
         /* The text of a confidential suggestion stays in the office.    */
-        memcpy (priv.text, s->text, sizeof priv.text);
+        s_copy_text (priv.text, s->text, sizeof priv.text);
         s->text[0] = 0;
     }
+    else if (p)
+        s_copy_text (priv.text, p->text, sizeof priv.text);
+    else
+        priv.text[0] = 0;
     int year, mon, day;
     lnt_date_to_ymd (lnt_time_local_day (s->received,
                                          lnt_ref_utc_offset (ref, office)),
                      &year, &mon, &day);
     char counter[32];
-    snprintf (counter, sizeof counter, "suggestion/%d", year);
+    s_counter_name (counter, year);
     /* The number is taken only once the record passed its checks: in an
        import that goes on past bad rows, a refused row must not use one
        up and leave a gap in the tracking numbers.                        */
     uint64_t n = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, counter, 0) + 1;
     int rc;
-    snprintf (s->office, sizeof s->office, "%s", office);
+    /* The node's code always fits (lnt_node checks it); cut as snprintf
+       would if it did not.                                               */
+    size_t olen = strnlen (office, sizeof s->office - 1);
+    memcpy (s->office, office, olen);
+    s->office[olen] = 0;
     lnt_id_suggestion (s->id, office, year, n);
     s->status = LNT_ST_RECEIVED;
     s->history_len = 1;
@@ -88,7 +133,7 @@ lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
     s->response[0] = 0;
     s->responded = 0;
     lnt_why_t inner;
-    if (lnt_suggestion_check (s, ref, &inner)) {
+    if (lnt_suggestion_check_known (s, ref, known, &inner)) {
         /* Name the record by what staff typed: it has no number yet.     */
         const char *detail = strchr (inner.text, ':');
         return lnt_why (why, LNT_EINVAL, "new suggestion \"%.60s\"%s",
@@ -103,20 +148,34 @@ lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
     if ((rc = lnt_node_next_number (txn, counter, &taken)))
         return rc;
     assert (taken == n);
-    lnt_buf_t body = {0};
-    rc = lnt_codec_suggestion_encode (s, &body);
+    lnt_buf_t *body = lnt_node_body_buf (node);
+    rc = lnt_codec_suggestion_encode (s, body);
     if (!rc)
-        rc = s_write_body (node, txn, LNT_KIND_SUGGESTION, s->id, &body);
+        rc = s_write_body (node, txn, LNT_KIND_SUGGESTION, s->id, body);
     if (!rc && (priv.reporter_name[0] || priv.reporter_contact[0]
                 || priv.text[0])) {
-        lnt_buf_reset (&body);
-        rc = lnt_codec_private_encode (&priv, &body);
+        body = lnt_node_body_buf (node);
+        rc = lnt_codec_private_encode (&priv, body);
         if (!rc)
             rc = lnt_txn_put (txn, LNT_DB_PRIVATE, s->id, strlen (s->id),
-                              body.data, body.len);
+                              body->data, body->len);
     }
-    lnt_buf_free (&body);
     return rc;
+}
+
+int
+lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
+                               lnt_suggestion_t *s, const lnt_private_t *p,
+                               lnt_why_t *why)
+{
+    return s_suggestion_add_txn (node, txn, s, p, 0, why);
+}
+
+int
+lnt_office_suggestion_import_txn (lnt_node_t *node, lnt_txn_t *txn,
+                                  lnt_suggestion_t *s, lnt_why_t *why)
+{
+    return s_suggestion_add_txn (node, txn, s, NULL, LNT_KNOWN_UTF8, why);
 }
 
 typedef struct {

@@ -23,6 +23,14 @@ int lnt_office_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn,
                                    lnt_suggestion_t *s, const lnt_private_t *p,
                                    lnt_why_t *why);
 
+/*  lnt_office_suggestion_add_txn for a row that lnt_csv read, with no
+    private data: category, subject and text must be fields of that row
+    copied whole. lnt_csv refused the row unless every field passed
+    lnt_utf8_valid, so that test is not run again (LNT_KNOWN_UTF8); every
+    other check is, with the same messages.                               */
+int lnt_office_suggestion_import_txn (lnt_node_t *node, lnt_txn_t *txn,
+                                      lnt_suggestion_t *s, lnt_why_t *why);
+
 /*  Reads a suggestion with its private data put back (p may be NULL).
     0, LNT_ENOTFOUND (why says so: no such id, or deleted and when) or a
     store error.                                                          */

@@ -426,6 +426,17 @@ lnt_utf8_valid (const char *text, size_t len)
                 break;
             index += 8;
         }
+        //  Fewer than 8 bytes left: the last 8 of the text hold them all
+        //  (and bytes before them, valid already). Fields and texts end
+        //  this way far more often than they hold a non-ASCII byte.
+        if (index < len && len >= 8 && len - index < 8) {
+            uint64_t word;
+            memcpy (&word, bytes + len - 8, 8);
+            uint64_t nul = (word - 0x0101010101010101ULL) & ~word
+                           & 0x8080808080808080ULL;
+            if (!((word & 0x8080808080808080ULL) || nul))
+                break;
+        }
         if (index >= len)
             break;
         unsigned char lead = bytes [index];

@@ -34,6 +34,7 @@ struct lnt_node_t {
     s_written_t written;      /* the transaction last written in           */
     lnt_buf_t record_buf;     /* encoded record, reused write to write     */
     lnt_buf_t change_buf;     /* encoded change, reused write to write     */
+    lnt_buf_t body_buf;       /* a caller's encoded body, reused likewise  */
     lnt_role_t role;          /* agent or hub                              */
     char code[LNT_OFFICE_MAX + 1]; /* office or province code              */
     uint64_t id;              /* node id (incarnation)                     */
@@ -340,6 +341,7 @@ lnt_node_destroy (lnt_node_t **self_p)
     lnt_ref_destroy (&self->ref);
     lnt_buf_free (&self->record_buf);
     lnt_buf_free (&self->change_buf);
+    lnt_buf_free (&self->body_buf);
     free (self);
     *self_p = NULL;
 }
@@ -576,6 +578,13 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
     if (seq)
         *seq = head;
     return 0;
+}
+
+lnt_buf_t *
+lnt_node_body_buf (lnt_node_t *self)
+{
+    lnt_buf_reset (&self->body_buf);
+    return &self->body_buf;
 }
 
 void

@@ -86,6 +86,13 @@ int lnt_node_ref_changed (lnt_txn_t *txn, uint64_t *version);
 void lnt_node_set_clock_source (lnt_node_t *self, lnt_clock_source_fn *fn,
                                 void *arg);
 
+/*  The node's buffer for a caller to encode a section body into before
+    lnt_node_write_section (which never touches it), emptied: a write no
+    longer allocates and frees a buffer of its own. Owned by the node,
+    valid until the next call or lnt_node_destroy; one thread at a time,
+    as for the node itself.                                               */
+lnt_buf_t *lnt_node_body_buf (lnt_node_t *self);
+
 /*  Writes one section of a record in txn (see above). body is the
     encoded body (ignored when deleted). Returns 0 and sets *seq to the
     change's sequence number (seq may be NULL), or a store error.         */

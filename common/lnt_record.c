@@ -72,21 +72,30 @@ lnt_word_parse (lnt_word_set_t set, const char *word, int *value,
                     s_set_names[set], word ? word : "", allowed);
 }
 
-int
-lnt_text_check (const char *text, size_t max, bool required,
-                const char *record, const char *field, lnt_why_t *why)
+/*  lnt_text_check, without the UTF-8 test when utf8_known: the caller
+    knows the text passed lnt_utf8_valid already (a CSV field).            */
+static int
+s_text_check (const char *text, size_t max, bool required, bool utf8_known,
+              const char *record, const char *field, lnt_why_t *why)
 {
     size_t len = strnlen (text, max + 1);
     if (len > max)
         return lnt_why (why, LNT_EINVAL, "%s: %s is longer than %zu bytes",
                         record, field, max);
-    if (!lnt_utf8_valid (text, len))
+    if (!utf8_known && !lnt_utf8_valid (text, len))
         return lnt_why (why, LNT_EINVAL, "%s: %s is not valid UTF-8 text",
                         record, field);
     if (required && len == 0)
         return lnt_why (why, LNT_EINVAL, "%s: %s is empty; it is required",
                         record, field);
     return 0;
+}
+
+int
+lnt_text_check (const char *text, size_t max, bool required,
+                const char *record, const char *field, lnt_why_t *why)
+{
+    return s_text_check (text, max, required, false, record, field, why);
 }
 
 /*  "3503-2026-000042": the office, a year and a number, for the message
@@ -144,18 +153,26 @@ int
 lnt_suggestion_check (const lnt_suggestion_t *s, const lnt_ref_t *ref,
                       lnt_why_t *why)
 {
+    return lnt_suggestion_check_known (s, ref, 0, why);
+}
+
+int
+lnt_suggestion_check_known (const lnt_suggestion_t *s, const lnt_ref_t *ref,
+                            unsigned known, lnt_why_t *why)
+{
     char rec[80];
     s_name (rec, sizeof rec, "suggestion", s->id);
+    bool utf8 = (known & LNT_KNOWN_UTF8) != 0;
     int rc;
     if ((rc = s_office_check (s->office, ref, rec, why))
         || (rc = s_id_check (s->id, s->office, "suggestion", why))
-        || (rc = lnt_text_check (s->category, LNT_CATEGORY_MAX, false, rec,
-                                 "category", why))
-        || (rc = lnt_text_check (s->subject, LNT_SUBJECT_MAX, true, rec,
-                                 "subject", why))
-        || (rc = lnt_text_check (s->text, LNT_TEXT_MAX,
-                                 s->privacy != LNT_PR_CONFIDENTIAL, rec,
-                                 "text", why))
+        || (rc = s_text_check (s->category, LNT_CATEGORY_MAX, false, utf8,
+                               rec, "category", why))
+        || (rc = s_text_check (s->subject, LNT_SUBJECT_MAX, true, utf8, rec,
+                               "subject", why))
+        || (rc = s_text_check (s->text, LNT_TEXT_MAX,
+                               s->privacy != LNT_PR_CONFIDENTIAL, utf8, rec,
+                               "text", why))
         || (rc = lnt_text_check (s->response, LNT_TEXT_MAX, false, rec,
                                  "response", why)))
         return rc;

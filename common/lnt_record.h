@@ -156,6 +156,18 @@ int lnt_suggestion_check (const lnt_suggestion_t *s, const lnt_ref_t *ref,
                           lnt_why_t *why);
 int lnt_private_check (const lnt_private_t *p, const char *id,
                        lnt_why_t *why);
+
+/*  What a caller of lnt_suggestion_check_known vouches for (bits).        */
+#define LNT_KNOWN_UTF8 1u /* category, subject and text passed
+                             lnt_utf8_valid (lnt_csv checks every field with
+                             it): that test is not run again              */
+
+/*  lnt_suggestion_check, less the tests known holds; the same messages.
+    Only for what provably passed them (the import: fields read by lnt_csv
+    and copied whole); every other test runs.                             */
+int lnt_suggestion_check_known (const lnt_suggestion_t *s,
+                                const lnt_ref_t *ref, unsigned known,
+                                lnt_why_t *why);
 int lnt_rb_item_check (const lnt_rb_item_t *r, const lnt_ref_t *ref,
                        lnt_why_t *why);
 int lnt_lke_answer_check (const lnt_lke_answer_t *a, const lnt_ref_t *ref,

@@ -807,14 +807,25 @@ lnt_ref_default_dir (void)
 const lnt_ref_office_t *
 lnt_ref_office (const lnt_ref_t *self, const char *code)
 {
-    /* The offices are kept sorted by code: the hub looks one up for
-       every change it checks.                                           */
-    lnt_ref_office_t key;
-    if (!self->office_count || strlen (code) >= sizeof key.code)
-        return NULL; /* bsearch takes no NULL array, even of 0 elements  */
-    strcpy (key.code, code);
-    return bsearch (&key, self->offices, self->office_count,
-                    sizeof key, s_office_cmp);
+    /* The offices are kept sorted by code (s_office_cmp): the hub looks
+       one up for every change it checks, an import for every row. The
+       search is bsearch's, written out: no copy of the code into a key
+       and no call through a pointer for each comparison.               */
+    if (strnlen (code, sizeof self->offices[0].code)
+        >= sizeof self->offices[0].code)
+        return NULL;
+    size_t lo = 0, hi = self->office_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp (code, self->offices[mid].code);
+        if (cmp == 0)
+            return &self->offices[mid];
+        if (cmp < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
 }
 
 size_t

@@ -1,5 +1,7 @@
 /*  lnt_codec.c - msgpack encoders and strict decoders for records,
     changes and section bodies.                                            */
+#include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
@@ -203,22 +205,188 @@ s_unpack (s_doc_t *un, const void *data, size_t len, uint32_t min,
 
 /*  ---- sections, records and changes ------------------------------------ */
 
+/*  ---- packing by hand ---------------------------------------------------- */
+
+/*  The record, the change and the suggestion body are packed for every
+    write (an import packs all three for each row). msgpack-c's packer
+    calls back for every few bytes, and the callback appends to the buffer
+    with its own checks; here the encoder reserves what the message can
+    take at most and writes straight into the buffer. The forms are
+    msgpack-c's (the smallest that holds the value, str 8 for strings of
+    32-255 bytes), so the bytes are the same; test_codec checks them
+    against a digest taken from msgpack-c's packer.                        */
+typedef struct {
+    unsigned char *p; /* the next byte to write                            */
+} s_w_t;
+
+/*  Most bytes an integer, or an array's or string's or bin's head, takes.  */
+#define S_W_HEAD 9
+
+static inline void
+s_w_be (s_w_t *w, uint64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--)
+        *w->p++ = (unsigned char) (v >> (8 * i));
+}
+
+static inline void
+s_w_uint (s_w_t *w, uint64_t v)
+{
+    if (v < 128)
+        *w->p++ = (unsigned char) v;
+    else if (v < 256) {
+        *w->p++ = 0xcc;
+        *w->p++ = (unsigned char) v;
+    }
+    else if (v < 65536) {
+        *w->p++ = 0xcd;
+        s_w_be (w, v, 2);
+    }
+    else if (v < (UINT64_C (1) << 32)) {
+        *w->p++ = 0xce;
+        s_w_be (w, v, 4);
+    }
+    else {
+        *w->p++ = 0xcf;
+        s_w_be (w, v, 8);
+    }
+}
+
+static inline void
+s_w_int (s_w_t *w, int64_t v)
+{
+    if (v >= -32) {
+        if (v < 0)
+            *w->p++ = (unsigned char) (v & 0xff);
+        else
+            s_w_uint (w, (uint64_t) v);
+    }
+    else if (v >= -128) {
+        *w->p++ = 0xd0;
+        *w->p++ = (unsigned char) (v & 0xff);
+    }
+    else if (v >= -32768) {
+        *w->p++ = 0xd1;
+        s_w_be (w, (uint64_t) v, 2);
+    }
+    else if (v >= INT64_C (-2147483648)) {
+        *w->p++ = 0xd2;
+        s_w_be (w, (uint64_t) v, 4);
+    }
+    else {
+        *w->p++ = 0xd3;
+        s_w_be (w, (uint64_t) v, 8);
+    }
+}
+
+static inline void
+s_w_bool (s_w_t *w, bool v)
+{
+    *w->p++ = v ? 0xc3 : 0xc2;
+}
+
+static inline void
+s_w_array (s_w_t *w, size_t n)
+{
+    if (n < 16)
+        *w->p++ = (unsigned char) (0x90 | n);
+    else if (n < 65536) {
+        *w->p++ = 0xdc;
+        s_w_be (w, n, 2);
+    }
+    else {
+        *w->p++ = 0xdd;
+        s_w_be (w, n, 4);
+    }
+}
+
+/*  A string of len bytes (its strlen, as msgpack-c's users give it).      */
+static inline void
+s_w_str (s_w_t *w, const char *text, size_t len)
+{
+    if (len < 32)
+        *w->p++ = (unsigned char) (0xa0 | len);
+    else if (len < 256) {
+        *w->p++ = 0xd9;
+        *w->p++ = (unsigned char) len;
+    }
+    else if (len < 65536) {
+        *w->p++ = 0xda;
+        s_w_be (w, len, 2);
+    }
+    else {
+        *w->p++ = 0xdb;
+        s_w_be (w, len, 4);
+    }
+    if (len)
+        memcpy (w->p, text, len);
+    w->p += len;
+}
+
+static inline void
+s_w_bin (s_w_t *w, const void *data, size_t len)
+{
+    if (len < 256) {
+        *w->p++ = 0xc4;
+        *w->p++ = (unsigned char) len;
+    }
+    else if (len < 65536) {
+        *w->p++ = 0xc5;
+        s_w_be (w, len, 2);
+    }
+    else {
+        *w->p++ = 0xc6;
+        s_w_be (w, len, 4);
+    }
+    if (len)
+        memcpy (w->p, data, len);
+    w->p += len;
+}
+
+/*  Makes room for most bytes at the end of out and points w there.
+    0 or LNT_ENOMEM (out unchanged).                                       */
+static int
+s_w_begin (s_w_t *w, lnt_buf_t *out, size_t most)
+{
+    int rc = lnt_buf_reserve (out, most);
+    if (rc)
+        return rc;
+    w->p = (unsigned char *) out->data + out->len;
+    return 0;
+}
+
+/*  Ends the writing begun at out's end: the bytes written are added.     */
+static int
+s_w_end (s_w_t *w, lnt_buf_t *out, size_t most)
+{
+    size_t len = (size_t) (w->p - ((unsigned char *) out->data + out->len));
+    assert (len <= most);
+    (void) most;
+    out->len += len;
+    return 0;
+}
+
+/*  The most bytes a section can take, with a body of body_len.            */
+static size_t
+s_w_section_most (const lnt_section_t *sec)
+{
+    return 4 * S_W_HEAD + (sec->present && !sec->deleted ? sec->body_len : 0);
+}
+
 static void
-s_pack_section (msgpack_packer *pk, const lnt_section_t *sec)
+s_w_section (s_w_t *w, const lnt_section_t *sec)
 {
     if (!sec->present) {
-        msgpack_pack_nil (pk);
+        *w->p++ = 0xc0;
         return;
     }
-    msgpack_pack_array (pk, 4);
-    msgpack_pack_uint64 (pk, sec->version);
-    msgpack_pack_uint64 (pk, sec->node);
-    if (sec->deleted)
-        msgpack_pack_true (pk);
-    else
-        msgpack_pack_false (pk);
-    lnt_pack_bin (pk, sec->body, sec->deleted ? 0 : sec->body_len);
+    s_w_array (w, 4);
+    s_w_uint (w, sec->version);
+    s_w_uint (w, sec->node);
+    s_w_bool (w, sec->deleted);
+    s_w_bin (w, sec->body, sec->deleted ? 0 : sec->body_len);
 }
+
 
 /*  Reads version, node, deleted and body from four consecutive fields.     */
 static int
@@ -263,16 +431,20 @@ s_get_head (s_in_t *in, uint8_t *kind, char *id, char *office)
 int
 lnt_codec_record_encode (const lnt_record_t *record, lnt_buf_t *out)
 {
-    lnt_pack_out_t o;
-    msgpack_packer pk;
-    lnt_pack_init (&pk, &o, out);
-    msgpack_pack_array (&pk, 5);
-    msgpack_pack_uint8 (&pk, record->kind);
-    lnt_pack_str (&pk, record->id);
-    lnt_pack_str (&pk, record->office);
-    s_pack_section (&pk, &record->sec[0]);
-    s_pack_section (&pk, &record->sec[1]);
-    return lnt_pack_finish (&o);
+    size_t id_len = strlen (record->id), office_len = strlen (record->office);
+    size_t most = 3 * S_W_HEAD + id_len + office_len
+                  + s_w_section_most (&record->sec[0])
+                  + s_w_section_most (&record->sec[1]);
+    s_w_t w;
+    if (s_w_begin (&w, out, most))
+        return LNT_ENOMEM;
+    s_w_array (&w, 5);
+    s_w_uint (&w, record->kind);
+    s_w_str (&w, record->id, id_len);
+    s_w_str (&w, record->office, office_len);
+    s_w_section (&w, &record->sec[0]);
+    s_w_section (&w, &record->sec[1]);
+    return s_w_end (&w, out, most);
 }
 
 int
@@ -303,23 +475,23 @@ lnt_codec_record_decode (const void *data, size_t len, lnt_record_t *record,
 int
 lnt_codec_change_encode (const lnt_change_t *change, lnt_buf_t *out)
 {
-    lnt_pack_out_t o;
-    msgpack_packer pk;
-    lnt_pack_init (&pk, &o, out);
-    msgpack_pack_array (&pk, 8);
-    msgpack_pack_uint8 (&pk, change->kind);
-    lnt_pack_str (&pk, change->id);
-    lnt_pack_str (&pk, change->office);
-    msgpack_pack_uint8 (&pk, change->section);
-    msgpack_pack_uint64 (&pk, change->state.version);
-    msgpack_pack_uint64 (&pk, change->state.node);
-    if (change->state.deleted)
-        msgpack_pack_true (&pk);
-    else
-        msgpack_pack_false (&pk);
-    lnt_pack_bin (&pk, change->state.body,
-           change->state.deleted ? 0 : change->state.body_len);
-    return lnt_pack_finish (&o);
+    const lnt_section_t *st = &change->state;
+    size_t id_len = strlen (change->id), office_len = strlen (change->office);
+    size_t body_len = st->deleted ? 0 : st->body_len;
+    size_t most = 8 * S_W_HEAD + id_len + office_len + body_len;
+    s_w_t w;
+    if (s_w_begin (&w, out, most))
+        return LNT_ENOMEM;
+    s_w_array (&w, 8);
+    s_w_uint (&w, change->kind);
+    s_w_str (&w, change->id, id_len);
+    s_w_str (&w, change->office, office_len);
+    s_w_uint (&w, change->section);
+    s_w_uint (&w, st->version);
+    s_w_uint (&w, st->node);
+    s_w_bool (&w, st->deleted);
+    s_w_bin (&w, st->body, body_len);
+    return s_w_end (&w, out, most);
 }
 
 int
@@ -358,32 +530,42 @@ lnt_codec_change_decode (const void *data, size_t len, lnt_change_t *change,
 int
 lnt_codec_suggestion_encode (const lnt_suggestion_t *s, lnt_buf_t *out)
 {
-    lnt_pack_out_t o;
-    msgpack_packer pk;
-    lnt_pack_init (&pk, &o, out);
-    msgpack_pack_array (&pk, 12);
-    msgpack_pack_int64 (&pk, s->received);
-    msgpack_pack_uint8 (&pk, s->channel);
-    msgpack_pack_uint8 (&pk, s->class_);
-    if (s->field_check)
-        msgpack_pack_true (&pk);
-    else
-        msgpack_pack_false (&pk);
-    msgpack_pack_uint8 (&pk, s->privacy);
-    lnt_pack_str (&pk, s->category);
-    lnt_pack_str (&pk, s->subject);
-    lnt_pack_str (&pk, s->text);
-    msgpack_pack_uint8 (&pk, s->status);
-    msgpack_pack_array (&pk, s->history_len);
-    for (int i = 0; i < s->history_len; i++) {
-        msgpack_pack_array (&pk, 3);
-        msgpack_pack_uint8 (&pk, s->history[i].status);
-        msgpack_pack_int64 (&pk, s->history[i].at);
-        lnt_pack_str (&pk, s->history[i].note);
+    size_t category_len = strlen (s->category);
+    size_t subject_len = strlen (s->subject);
+    size_t text_len = strlen (s->text);
+    size_t response_len = strlen (s->response);
+    size_t history_len = s->history_len > 0 ? (size_t) s->history_len : 0;
+    size_t note_len[LNT_HISTORY_MAX];
+    size_t most = 13 * S_W_HEAD + category_len + subject_len + text_len
+                  + response_len;
+    assert (s->history_len >= 0 && history_len <= LNT_HISTORY_MAX);
+    for (size_t i = 0; i < history_len; i++) {
+        note_len[i] = strlen (s->history[i].note);
+        most += 4 * S_W_HEAD + note_len[i];
     }
-    lnt_pack_str (&pk, s->response);
-    msgpack_pack_int64 (&pk, s->responded);
-    return lnt_pack_finish (&o);
+    s_w_t w;
+    if (s_w_begin (&w, out, most))
+        return LNT_ENOMEM;
+    s_w_array (&w, 12);
+    s_w_int (&w, s->received);
+    s_w_uint (&w, s->channel);
+    s_w_uint (&w, s->class_);
+    s_w_bool (&w, s->field_check);
+    s_w_uint (&w, s->privacy);
+    s_w_str (&w, s->category, category_len);
+    s_w_str (&w, s->subject, subject_len);
+    s_w_str (&w, s->text, text_len);
+    s_w_uint (&w, s->status);
+    s_w_array (&w, history_len);
+    for (size_t i = 0; i < history_len; i++) {
+        s_w_array (&w, 3);
+        s_w_uint (&w, s->history[i].status);
+        s_w_int (&w, s->history[i].at);
+        s_w_str (&w, s->history[i].note, note_len[i]);
+    }
+    s_w_str (&w, s->response, response_len);
+    s_w_int (&w, s->responded);
+    return s_w_end (&w, out, most);
 }
 
 /*  Instants on the wire: 2000-01-01 .. 2100-01-01 in ms, or 0 for none.   */

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -368,6 +369,34 @@ s_test_bounds (void)
     free (big);
 }
 
+//  UTF-8 checked one byte at a time, the plain way, for comparison
+static bool
+s_utf8_slow (const char *text, size_t len)
+{
+    const unsigned char *b = (const unsigned char *) text;
+    for (size_t i = 0; i < len;) {
+        unsigned c = b [i];
+        size_t more = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1
+                      : c >= 0xE0 && c <= 0xEF             ? 2
+                      : c >= 0xF0 && c <= 0xF4             ? 3
+                                                           : 9;
+        if (c == 0 || more == 9 || len - i <= more)
+            return false;
+        uint32_t cp = more == 0 ? c : c & (0x3Fu >> more);
+        for (size_t j = 1; j <= more; j++) {
+            if ((b [i + j] & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (b [i + j] & 0x3F);
+        }
+        static const uint32_t least [] = {0, 0x80, 0x800, 0x10000};
+        if (cp < least [more] || cp > 0x10FFFF
+            || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += more + 1;
+    }
+    return true;
+}
+
 static void
 s_test_utf8 (void)
 {
@@ -421,6 +450,26 @@ s_test_utf8 (void)
     //  NUL
     CHECK (!lnt_utf8_valid ("a\0b", 3));
     CHECK (!lnt_utf8_valid ("\0", 1));
+
+    //  Every position of a few sequences in ASCII texts of 0-40 bytes,
+    //  against a byte-by-byte check: the word-at-a-time paths and the
+    //  last-8-bytes shortcut must neither miss nor invent an error.
+    static const char *const seqs [] = {"\x80", "\0", "\xC3", "\xC3\xA9",
+                                        "\xE2\x80", "\xE2\x80\x94", "\xFF",
+                                        "\xF0\x9D\x84\x9E", "\xED\xA0\x80"};
+    static const size_t seq_lens [] = {1, 1, 1, 2, 2, 3, 1, 4, 3};
+    for (size_t k = 0; k < sizeof seqs / sizeof seqs [0]; k++)
+        for (size_t len = seq_lens [k]; len <= 40; len++)
+            for (size_t at = 0; at + seq_lens [k] <= len; at++) {
+                char text [48];
+                memset (text, 'a', len);
+                memcpy (text + at, seqs [k], seq_lens [k]);
+                if (lnt_utf8_valid (text, len) != s_utf8_slow (text, len)) {
+                    CHECK (false);
+                    fprintf (stderr, "  sequence %zu, length %zu, at %zu\n",
+                             k, len, at);
+                }
+            }
 
     CHECK_INT (lnt_utf8_width (""), 0);
     CHECK_INT (lnt_utf8_width ("abc"), 3);

@@ -126,6 +126,22 @@ s_test_offices (const lnt_ref_t *ref)
     CHECK (lnt_ref_office (ref, "3599") == NULL);
     CHECK (lnt_ref_office (ref, "35") == NULL);
     CHECK (lnt_ref_office (ref, "") == NULL);
+    CHECK (lnt_ref_office (ref, "35030000") == NULL); //  past the bound
+    //  Every office is found by its code, the first and last included,
+    //  and a code just before or after each is not
+    size_t found = 0;
+    for (size_t i = 0; i < lnt_ref_office_count (ref); i++) {
+        const lnt_ref_office_t *at = lnt_ref_office_at (ref, i);
+        found += at && lnt_ref_office (ref, at->code) == at;
+        char before[16], after[16];
+        snprintf (before, sizeof before, "%s", at ? at->code : "");
+        snprintf (after, sizeof after, "%s0", at ? at->code : "");
+        before[strlen (before) - 1]--;
+        CHECK (lnt_ref_office (ref, after) == NULL);
+        const lnt_ref_office_t *b = lnt_ref_office (ref, before);
+        CHECK (b == NULL || strcmp (b->code, before) == 0);
+    }
+    CHECK_INT (found, lnt_ref_office_count (ref));
     o = lnt_ref_office_at (ref, 0);
     CHECK (o && strcmp (o->code, "3301") == 0);
     CHECK (lnt_ref_office_at (ref, 72) != NULL);
