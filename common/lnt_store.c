@@ -395,6 +395,8 @@ s_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
         return rc;
     txn->changes[db]++;
     rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, flags);
+    if (rc == MDB_KEYEXIST) /* MDB_NOOVERWRITE or MDB_APPEND said no      */
+        return LNT_EEXIST;
     return rc ? s_error (rc, "put", txn->store->dir) : 0;
 }
 
@@ -409,32 +411,16 @@ int
 lnt_txn_put_new (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                  const void *val, size_t vlen)
 {
-    MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
-    int rc = s_u64_flush (txn, db);
-    if (rc)
-        return rc;
-    txn->changes[db]++;
-    rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_NOOVERWRITE);
-    if (rc == MDB_KEYEXIST)
-        return LNT_EEXIST;
-    return rc ? s_error (rc, "put", txn->store->dir) : 0;
+    return s_put (txn, db, key, klen, val, vlen, MDB_NOOVERWRITE);
 }
 
 int
 lnt_txn_put_last (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                   const void *val, size_t vlen)
 {
-    MDB_val k = {klen, (void *) key}, v = {vlen, (void *) val};
-    int rc = s_u64_flush (txn, db);
-    if (rc)
-        return rc;
-    txn->changes[db]++;
     /* LMDB compares the key with the last one and, when it is not
        greater, returns MDB_KEYEXIST having changed nothing.              */
-    rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, MDB_APPEND);
-    if (rc == MDB_KEYEXIST)
-        return LNT_EEXIST;
-    return rc ? s_error (rc, "put", txn->store->dir) : 0;
+    return s_put (txn, db, key, klen, val, vlen, MDB_APPEND);
 }
 
 int
