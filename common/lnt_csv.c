@@ -46,6 +46,7 @@ struct lnt_csv_t {
     size_t in_pos;        //  the next byte to parse in in
     size_t in_len;        //  bytes of in that hold data
     bool begun;           //  true once we looked for a byte-order mark
+    unsigned high;        //  the current field's bytes or'ed together
     char error [80];      //  what was wrong with the last record, or ""
 };
 
@@ -204,6 +205,31 @@ s_room (lnt_csv_t *self, int c)
 //  (which looks at many bytes at a time) stops at the end of the data.
 static const char *s_stops [2] = {"\n\r,\"", "\"\n"};
 
+//  The n bytes at from (n >= 1) or'ed together, 8 at a time: bit 7 says
+//  whether any is not ASCII. A tail under 8 bytes is the last 8 of the run
+//  (bytes before it were or'ed already, which changes nothing).
+static inline unsigned
+s_or (const char *from, size_t n)
+{
+    if (n < 8) {
+        unsigned acc = 0;
+        for (size_t i = 0; i < n; i++)
+            acc |= (unsigned char) from [i];
+        return acc;
+    }
+    uint64_t acc = 0, word;
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        memcpy (&word, from + i, 8);
+        acc |= word;
+    }
+    if (i < n) {
+        memcpy (&word, from + n - 8, 8);
+        acc |= word;
+    }
+    return (acc & 0x8080808080808080ULL) ? 0x80 : 0;
+}
+
 //  Copies the run of plain bytes that follows in the input to the field
 //  that starts at offset start, up to the field's bound; the byte that
 //  stops the run is left for s_get. quoted says which bytes stop it.
@@ -224,6 +250,7 @@ s_run (lnt_csv_t *self, size_t start, bool quoted)
             int rc = s_room_for (self, n, (unsigned char) *from);
             if (rc)
                 return rc;
+            self->high |= s_or (from, n);
             memcpy (self->buf + self->used, from, n);
             self->used += n;
             self->in_pos += n;
@@ -250,6 +277,7 @@ s_put (lnt_csv_t *self, int c, size_t start)
     int rc = s_room (self, c);
     if (rc == 0)
         self->buf [self->used++] = (char) c;
+    self->high |= (unsigned) c;
     return rc;
 }
 
@@ -261,7 +289,10 @@ s_end_field (lnt_csv_t *self, int c, size_t start)
     if (rc)
         return rc;
     self->buf [self->used++] = '\0';
-    if (!lnt_utf8_valid (self->buf + start, self->used - 1 - start))
+    //  Bytes 01-7F are UTF-8 as they are (s_put refuses a NUL, and a NUL
+    //  ends a run): only a field with a byte past 7F needs the check.
+    if ((self->high & 0x80)
+        && !lnt_utf8_valid (self->buf + start, self->used - 1 - start))
         return s_fail (self, c, "field %zu is not valid UTF-8",
                        self->count + 1);
     self->count++;
@@ -296,6 +327,7 @@ lnt_csv_next (lnt_csv_t *self)
         if (self->count == self->max_fields)
             return s_fail (self, c, "more than %zu fields", self->max_fields);
         size_t start = self->starts [self->count] = self->used;
+        self->high = 0;
         if (c == '"') {
             while (true) {
                 c = s_get (self);
@@ -437,15 +469,15 @@ lnt_utf8_valid (const char *text, size_t len)
             if (!((word & 0x8080808080808080ULL) || nul))
                 break;
         }
+        //  Bytes 1-7F one at a time (a short field, or what comes before
+        //  the next non-ASCII byte), in one loop: a NUL or a high bit ends it
+        while (index < len && (unsigned char) (bytes [index] - 1) < 0x7F)
+            index++;
         if (index >= len)
             break;
         unsigned char lead = bytes [index];
-        if (lead < 0x80) {
-            if (lead == 0)
-                return false;
-            index++;
-            continue;
-        }
+        if (lead == 0)
+            return false;
         //  Leads below C2 are continuation bytes or overlong (C0, C1); past
         //  F4 they go beyond U+10FFFF. The bounds on the second byte rule
         //  out the other overlong forms (E0, F0), the surrogates (ED) and

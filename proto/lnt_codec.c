@@ -222,11 +222,28 @@ typedef struct {
 /*  Most bytes an integer, or an array's or string's or bin's head, takes.  */
 #define S_W_HEAD 9
 
+/*  The low n bytes of v (n is 2, 4 or 8), big-endian. Written out byte
+    by byte with constant shifts, which the compiler merges into one
+    byte swap and one store.                                               */
 static inline void
 s_w_be (s_w_t *w, uint64_t v, int n)
 {
-    for (int i = n - 1; i >= 0; i--)
-        *w->p++ = (unsigned char) (v >> (8 * i));
+    unsigned char *p = w->p;
+    if (n == 8) {
+        p[0] = (unsigned char) (v >> 56);
+        p[1] = (unsigned char) (v >> 48);
+        p[2] = (unsigned char) (v >> 40);
+        p[3] = (unsigned char) (v >> 32);
+        p += 4;
+    }
+    if (n >= 4) {
+        p[0] = (unsigned char) (v >> 24);
+        p[1] = (unsigned char) (v >> 16);
+        p += 2;
+    }
+    p[0] = (unsigned char) (v >> 8);
+    p[1] = (unsigned char) v;
+    w->p = p + 2;
 }
 
 static inline void
