@@ -466,9 +466,32 @@ s_id_number (s_id_t *id, int64_t value, int width)
     s_id_text (id, p);
 }
 
+/*  The digits of v, width of them (v < 10^width), zeros in front.        */
+static void
+s_digits (char *p, unsigned v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char) ('0' + v % 10);
+        v /= 10;
+    }
+}
+
 void
 lnt_id_suggestion (char *buf, const char *office, int year, uint64_t n)
 {
+    /* Every number an import hands out: a short office, a year of four
+       digits and a number of at most six, which fit with no cut.        */
+    size_t olen = strnlen (office, 9);
+    if (olen <= 8 && year >= 1000 && year <= 9999 && n < 1000000) {
+        memcpy (buf, office, olen);
+        char *p = buf + olen;
+        p[0] = '-';
+        s_digits (p + 1, (unsigned) year, 4);
+        p[5] = '-';
+        s_digits (p + 6, (unsigned) n, 6);
+        p[12] = 0;
+        return;
+    }
     s_id_t id = {buf, 0};
     s_id_text (&id, office);
     s_id_text (&id, "-");

@@ -947,10 +947,11 @@ s_test_ids (void)
     lnt_id_lke_answer (id, "3503", 2026, "A1234567890.12345678901234567890XYZ");
     CHECK_INT (strlen (id), LNT_ID_MAX);
     //  Built by hand, ids read as snprintf would write them, cuts too
-    static const char *offices[] = {"3503", "35", "",
+    static const char *offices[] = {"3503", "35", "", "12345678", "123456789",
                                     "OFFICE-CODE-LONGER-THAN-ANY-REAL-ONE-XXXX"};
-    static const int years[] = {2026, 0, -7, 999, 12345, 2147483647};
-    static const uint64_t numbers[] = {0, 1, 42, 999999, 1000000,
+    static const int years[] = {2026, 0, -7, 999, 1000, 9999, 10000, 12345,
+                                2147483647};
+    static const uint64_t numbers[] = {0, 1, 42, 99999, 999999, 1000000,
                                        INT64_MAX, (uint64_t) INT64_MAX + 1,
                                        UINT64_MAX};
     for (size_t o = 0; o < sizeof offices / sizeof offices[0]; o++)
