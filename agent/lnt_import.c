@@ -67,9 +67,10 @@ s_problem (s_import_t *im, size_t line, const char *format, ...)
 static bool
 s_copy (char *dst, size_t size, const char *src)
 {
-    if (strlen (src) >= size)
+    size_t len = strlen (src);
+    if (len >= size)
         return false;
-    strcpy (dst, src);
+    memcpy (dst, src, len + 1);
     return true;
 }
 
@@ -86,20 +87,23 @@ s_row_suggestion (s_import_t *im, lnt_txn_t *txn, lnt_csv_t *csv,
        25 KiB, and clearing it for every row of a large file shows.      */
     s->field_check = false;
     s->category[0] = s->subject[0] = s->text[0] = 0;
-    if (lnt_time_parse_local (F (1), lnt_ref_utc_offset (lnt_node_ref (node),
-                                                         lnt_node_code (node)),
+    const char *received = F (1);
+    if (lnt_time_parse_local (received,
+                              lnt_ref_utc_offset (lnt_node_ref (node),
+                                                  lnt_node_code (node)),
                               &s->received))
         return lnt_why (why, LNT_EINVAL, "received \"%s\" is not a local time "
-                        "such as 2026-03-01 09:12", F (1));
+                        "such as 2026-03-01 09:12", received);
     if (lnt_word_parse (LNT_WORD_CHANNEL, F (2), &v, why))
         return LNT_EINVAL;
     s->channel = (uint8_t) v;
     if (lnt_word_parse (LNT_WORD_CLASS, F (3), &v, why))
         return LNT_EINVAL;
     s->class_ = (uint8_t) v;
-    if (*F (5) && lnt_word_parse (LNT_WORD_PRIVACY, F (5), &v, why))
+    const char *privacy = F (5);
+    if (*privacy && lnt_word_parse (LNT_WORD_PRIVACY, privacy, &v, why))
         return LNT_EINVAL;
-    s->privacy = *F (5) ? (uint8_t) v : LNT_PR_PUBLIC;
+    s->privacy = *privacy ? (uint8_t) v : LNT_PR_PUBLIC;
     if (!s_copy (s->category, sizeof s->category, F (4))
         || !s_copy (s->subject, sizeof s->subject, F (6))
         || !s_copy (s->text, sizeof s->text, F (7)))
@@ -342,7 +346,8 @@ s_import (lnt_txn_t *txn, void *arg)
             s_problem (im, line, "%s", lnt_csv_error (csv));
             continue;
         }
-        if (strcmp (F (0), "office") == 0)
+        const char *office = F (0);
+        if (strcmp (office, "office") == 0)
             continue; /* a header row                                    */
         if (kind == LNT_IMPORT_UNKNOWN) {
             kind = s_kind_of (n);
@@ -362,10 +367,10 @@ s_import (lnt_txn_t *txn, void *arg)
                                                       : 6);
             continue;
         }
-        if (strcmp (F (0), lnt_node_code (im->node)) != 0) {
-            if (!lnt_ref_office (lnt_node_ref (im->node), F (0)))
+        if (strcmp (office, lnt_node_code (im->node)) != 0) {
+            if (!lnt_ref_office (lnt_node_ref (im->node), office))
                 s_problem (im, line, "office \"%s\" is not in the office list",
-                           F (0));
+                           office);
             else
                 res->skipped++;
             continue;

@@ -247,7 +247,9 @@ s_run (lnt_csv_t *self, size_t start, bool quoted)
         if (bound)
             n = room;
         if (n) {
-            int rc = s_room_for (self, n, (unsigned char) *from);
+            int rc = self->buf_size - self->used >= n
+                         ? 0
+                         : s_room_for (self, n, (unsigned char) *from);
             if (rc)
                 return rc;
             self->high |= s_or (from, n);
