@@ -90,7 +90,7 @@ for r in d:
 section "an agent SIGKILLed in the middle of its stream, 3 times"
 t0=$(now)
 agent_stop 3503
-AK=20000
+AK=50000
 for k in 1 2 3; do gen_suggestions 3503 "$AK" "$T/ak$k-3503.csv" $((2018 + k)); done
 s_office_progressed () { [ "$(hub_acked 3503)" -gt "$1" ]; }
 amid=0
