@@ -83,20 +83,13 @@ static const char *s_usage =
 
 /*  ---- a seeded generator of realistic suggestions ----------------------- */
 
-/*  splitmix64: small, fast, and the same sequence everywhere.             */
-static uint64_t
-s_rand (uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
+/*  bench_rand's splitmix64, reduced to [0, n). The word lists stay this
+    file's own: they differ from bench_gen_words', and the CSV the import
+    reads must keep its bytes.                                             */
 static size_t
 s_pick (uint64_t *state, size_t n)
 {
-    return (size_t) (s_rand (state) % n);
+    return (size_t) (bench_rand (state) % n);
 }
 
 #define S_COUNT(a) (sizeof (a) / sizeof (a)[0])
