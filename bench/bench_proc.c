@@ -1,4 +1,4 @@
-/*  bench_proc.c - children, folders and /proc readings for bench_repl.  */
+/*  bench_proc.c - children, folders and /proc readings for the benchmarks. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>

@@ -1,4 +1,4 @@
-/*  bench_proc.h - what bench_repl needs of processes: children that die
+/*  bench_proc.h - what the benchmarks need of processes: children that die
     with it and are stopped on every path, free ports, folders, and the
     memory, CPU time and disk writes of a process, read from /proc.
 

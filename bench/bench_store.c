@@ -33,7 +33,6 @@
     benchmarks' floors may, since a floor must be LMDB with nothing of
     lontar in between.                                                    */
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <lmdb.h>
@@ -42,17 +41,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bench_gen.h"
+#include "bench_proc.h"
 #include "lnt_csv.h"
 #include "lnt_import.h"
 #include "lnt_log.h"
 #include "lnt_office.h"
 #include "lnt_time.h"
 
-#define BENCH_PROG "bench_store"
 #define BENCH_OFFICE "3503"      /* Trenggalek: the office of every record */
 #define BENCH_WARMUP 20          /* untimed writes before the timed ones   */
 #define BENCH_BLOCKS 200         /* single writes take turns this often    */
@@ -238,36 +237,7 @@ s_fill (uint64_t *state, char *buf, size_t len)
         buf[i] = (char) ('a' + s_pick (state, 26));
 }
 
-/*  ---- time, folders, sizes ------------------------------------------- */
-
-static double
-s_now (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static int
-s_remove_one (const char *path, const struct stat *st, int flag,
-              struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-    return remove (path) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-/*  Removes the folder path and everything in it, if it is there.        */
-static void
-s_remove_tree (const char *path)
-{
-    if (access (path, F_OK) != 0 && errno == ENOENT)
-        return;
-    if (nftw (path, s_remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        fprintf (stderr, "%s: could not remove %s entirely: %s\n", BENCH_PROG,
-                 path, strerror (errno));
-}
+/*  ---- sizes ---------------------------------------------------------- */
 
 /*  The mean key and value length of the entries of db in node's store.   */
 static int
@@ -485,7 +455,7 @@ s_floor_batch (s_floor_t *self, size_t rows, size_t klen, size_t vlen,
     MDB_txn *txn;
     if (!val)
         return LNT_ENOMEM;
-    double t0 = s_now ();
+    double t0 = bench_now ();
     int rc = mdb_txn_begin (self->env, NULL, 0, &txn);
     if (rc) {
         free (val);
@@ -502,7 +472,7 @@ s_floor_batch (s_floor_t *self, size_t rows, size_t klen, size_t vlen,
     }
     else if ((rc = mdb_txn_commit (txn)))
         rc = s_floor_fail ("commit", rc);
-    *elapsed = s_now () - t0;
+    *elapsed = bench_now () - t0;
     free (val);
     return rc;
 }
@@ -560,9 +530,9 @@ s_lontar_add (lnt_node_t *node, s_gen_t *gen, lnt_suggestion_t *s,
     s_row_make (gen, &row);
     int rc = s_row_to_suggestion (&row, lnt_node_ref (node), s, &why);
     if (!rc) {
-        double t0 = s_now ();
+        double t0 = bench_now ();
         rc = lnt_office_suggestion_add (node, s, NULL, &why);
-        *elapsed += s_now () - t0;
+        *elapsed += bench_now () - t0;
     }
     if (rc)
         fprintf (stderr, "%s: suggestion add: %s\n", BENCH_PROG,
@@ -581,9 +551,9 @@ s_floor_ones (s_floor_t *floor, size_t n, size_t *next, uint64_t *state,
     for (size_t i = 0; !rc && i < n; i++) {
         s_fill (state, val, size);
         size_t klen = s_floor_key ((*next)++, fig->klen, key, sizeof key);
-        double t0 = s_now ();
+        double t0 = bench_now ();
         rc = s_floor_one (floor, key, klen, val, fig->vlen, fig->log_vlen);
-        *elapsed += s_now () - t0;
+        *elapsed += bench_now () - t0;
     }
     return rc;
 }
@@ -716,7 +686,7 @@ s_progress (size_t rows, void *arg)
 {
     s_passes_t *p = arg;
     if (rows < p->last) {
-        double now = s_now ();
+        double now = bench_now ();
         p->wasted += now - p->start;
         p->start = now;
         p->passes++;
@@ -744,9 +714,9 @@ s_import_round (const s_bench_t *b, size_t round, const char *path,
     if (rc)
         goto done;
     fig->map_before = lnt_store_map_size (lnt_node_store (node));
-    double t0 = passes.start = s_now ();
+    double t0 = passes.start = bench_now ();
     rc = lnt_import_file (node, path, false, s_progress, &passes, &res, &why);
-    fig->seconds = s_now () - t0;
+    fig->seconds = bench_now () - t0;
     if (!rc && res.imported != b->rows)
         rc = lnt_why (&why, LNT_EINTERNAL, "imported %zu rows of %zu",
                       res.imported, b->rows);
@@ -788,9 +758,9 @@ done:
     s_floor_close (&layout);
     lnt_node_destroy (&node);
     lnt_import_result_free (&res);
-    s_remove_tree (dir);
-    s_remove_tree (fdir);
-    s_remove_tree (ldir);
+    bench_remove_tree (dir);
+    bench_remove_tree (fdir);
+    bench_remove_tree (ldir);
     return rc;
 }
 
@@ -908,7 +878,7 @@ main (int argc, char **argv)
     rc = s_bench_writes (&b, &w);
     if (!rc)
         rc = s_bench_import (&b, &im);
-    s_remove_tree (b.root);
+    bench_remove_tree (b.root);
     if (rc)
         return lnt_exit_code (rc);
 
