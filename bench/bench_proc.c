@@ -125,6 +125,28 @@ bench_remove_tree (const char *path)
                  path, strerror (errno));
 }
 
+const char *
+bench_ref (const char *given, const char *fallback)
+{
+    if (!given)
+        given = getenv ("LONTAR_REF");
+    return given && *given ? given : fallback;
+}
+
+int
+bench_mkdtemp (char *root, size_t size, const char *name)
+{
+    const char *tmp = getenv ("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    snprintf (root, size, "%s/%s-XXXXXX", tmp, name);
+    if (mkdtemp (root))
+        return 0;
+    fprintf (stderr, "%s: cannot create a folder in %s: %s\n", BENCH_PROG,
+             tmp, strerror (errno));
+    root[0] = 0;
+    return 73;
+}
 
 /*  Forks a child that dies with this process. Returns its pid (0 in the
     child), or -1.                                                        */

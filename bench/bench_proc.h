@@ -56,6 +56,14 @@ int bench_free_port (void);
 void bench_remove_tree (const char *path);
 int bench_copy_file (const char *from, const char *to, const char *name);
 
+/*  The reference folder: given, else $LONTAR_REF when set and not empty,
+    else fallback (the source tree's). Borrowed: lives as long as those. */
+const char *bench_ref (const char *given, const char *fallback);
+
+/*  Makes a fresh folder $TMPDIR/NAME-XXXXXX (or under /tmp) in root, of
+    size bytes. Returns 0, or 73 with a message and root set to "".     */
+int bench_mkdtemp (char *root, size_t size, const char *name);
+
 /*  Prints the end of a log file to stderr (for a daemon that failed).    */
 void bench_log_tail (const char *path);
 

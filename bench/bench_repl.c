@@ -1327,10 +1327,7 @@ main (int argc, char **argv)
         b.mqtt_records = b.records;
     if (b.mqtt_records > b.records)
         b.mqtt_records = b.records;
-    if (!b.ref)
-        b.ref = getenv ("LONTAR_REF");
-    if (!b.ref || !*b.ref)
-        b.ref = LNT_BENCH_REF;
+    b.ref = bench_ref (b.ref, LNT_BENCH_REF);
     setenv ("LONTAR_REF", b.ref, 1);
 
     /* CZMQ would take SIGINT and SIGTERM for itself at its first socket
@@ -1343,15 +1340,8 @@ main (int argc, char **argv)
     signal (SIGPIPE, SIG_IGN);
     prctl (PR_SET_TIMERSLACK, 1UL); /* the latency polls sleep 20 us     */
 
-    const char *tmp = getenv ("TMPDIR");
-    snprintf (s_root, sizeof s_root, "%s/lontar-bench-repl-XXXXXX",
-              tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp (s_root)) {
-        fprintf (stderr, "%s: cannot create a folder in %s: %s\n", BENCH_PROG,
-                 tmp && *tmp ? tmp : "/tmp", strerror (errno));
-        s_root[0] = 0;
-        return 73;
-    }
+    if ((rc = bench_mkdtemp (s_root, sizeof s_root, "lontar-bench-repl")))
+        return rc;
     atexit (s_cleanup);
     /* The run uses copies of the daemons: a build going on beside it may
        rewrite them at any moment.                                        */

@@ -1514,10 +1514,7 @@ main (int argc, char **argv)
                  argv[optind], s_usage);
         return 64;
     }
-    if (!b.ref)
-        b.ref = getenv ("LONTAR_REF");
-    if (!b.ref || !*b.ref)
-        b.ref = LNT_BENCH_REF;
+    b.ref = bench_ref (b.ref, LNT_BENCH_REF);
     setenv ("LONTAR_REF", b.ref, 1);
     int today_year, mon, mday;
     lnt_date_to_ymd (lnt_time_local_day (lnt_time_now_ms (), 420),
@@ -1534,15 +1531,8 @@ main (int argc, char **argv)
     sigaction (SIGTERM, &sa, NULL);
     signal (SIGPIPE, SIG_IGN);
 
-    const char *tmp = getenv ("TMPDIR");
-    snprintf (s_root, sizeof s_root, "%s/lontar-bench-rollup-XXXXXX",
-              tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp (s_root)) {
-        fprintf (stderr, "%s: cannot create a folder in %s: %s\n", S_PROG,
-                 tmp && *tmp ? tmp : "/tmp", strerror (errno));
-        s_root[0] = 0;
-        return 73;
-    }
+    if ((rc = bench_mkdtemp (s_root, sizeof s_root, "lontar-bench-rollup")))
+        return rc;
     atexit (s_cleanup);
     if (s_keep)
         fprintf (stderr, "%s: working in %s\n", S_PROG, s_root);

@@ -861,19 +861,10 @@ main (int argc, char **argv)
     }
     if (optind < argc)
         b.ref = argv[optind];
-    if (!b.ref)
-        b.ref = getenv ("LONTAR_REF");
-    if (!b.ref || !*b.ref)
-        b.ref = LNT_BENCH_REF;
+    b.ref = bench_ref (b.ref, LNT_BENCH_REF);
 
-    const char *tmp = getenv ("TMPDIR");
-    snprintf (b.root, sizeof b.root, "%s/lontar-bench-XXXXXX",
-              tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp (b.root)) {
-        fprintf (stderr, "%s: cannot create a folder in %s: %s\n", BENCH_PROG,
-                 tmp && *tmp ? tmp : "/tmp", strerror (errno));
-        return 73;
-    }
+    if ((rc = bench_mkdtemp (b.root, sizeof b.root, "lontar-bench")))
+        return rc;
     s_figure_t w = {0}, im = {0};
     rc = s_bench_writes (&b, &w);
     if (!rc)
