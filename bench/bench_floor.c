@@ -205,6 +205,42 @@ s_mdb_fail (const char *what, int rc)
 }
 
 int
+bench_floor_log_open (const char *agent_dir, size_t map, MDB_cursor **cur)
+{
+    MDB_env *env = NULL;
+    MDB_txn *txn = NULL;
+    MDB_dbi dbi;
+    int rc;
+    *cur = NULL;
+    if ((rc = mdb_env_create (&env)) || (rc = mdb_env_set_maxdbs (env, 16))
+        || (rc = mdb_env_set_mapsize (env, map))
+        || (rc = mdb_env_open (env, agent_dir, MDB_RDONLY | MDB_NOTLS, 0640))
+        || (rc = mdb_txn_begin (env, NULL, MDB_RDONLY, &txn))
+        || (rc = mdb_dbi_open (txn, "log", 0, &dbi))
+        || (rc = mdb_cursor_open (txn, dbi, cur))) {
+        if (txn)
+            mdb_txn_abort (txn);
+        if (env)
+            mdb_env_close (env);
+        *cur = NULL;
+    }
+    return rc;
+}
+
+void
+bench_floor_log_close (MDB_cursor **cur)
+{
+    if (!*cur)
+        return;
+    MDB_txn *txn = mdb_cursor_txn (*cur);
+    MDB_env *env = mdb_txn_env (txn);
+    mdb_cursor_close (*cur);
+    mdb_txn_abort (txn);
+    mdb_env_close (env);
+    *cur = NULL;
+}
+
+int
 bench_floor_throughput (const char *agent_dir, const char *hub_dir,
                     size_t records, double *seconds, double *written)
 {
@@ -214,21 +250,13 @@ bench_floor_throughput (const char *agent_dir, const char *hub_dir,
     if (stat (path, &st) != 0)
         return LNT_EIO;
     s_floor_t f;
-    MDB_env *env = NULL;
-    MDB_txn *txn = NULL;
     MDB_cursor *cur = NULL;
-    MDB_dbi dbi;
     MDB_val k, v;
     int rc = s_floor_start (&f, hub_dir, (size_t) st.st_size * 2
                                              + ((size_t) 64 << 20));
     if (rc)
         return rc;
-    if ((rc = mdb_env_create (&env)) || (rc = mdb_env_set_maxdbs (env, 16))
-        || (rc = mdb_env_set_mapsize (env, (size_t) st.st_size))
-        || (rc = mdb_env_open (env, agent_dir, MDB_RDONLY | MDB_NOTLS, 0640))
-        || (rc = mdb_txn_begin (env, NULL, MDB_RDONLY, &txn))
-        || (rc = mdb_dbi_open (txn, "log", 0, &dbi))
-        || (rc = mdb_cursor_open (txn, dbi, &cur))) {
+    if ((rc = bench_floor_log_open (agent_dir, (size_t) st.st_size, &cur))) {
         rc = s_mdb_fail ("the office's log", rc);
         goto done;
     }
@@ -286,12 +314,7 @@ bench_floor_throughput (const char *agent_dir, const char *hub_dir,
         fprintf (stderr, "%s: the floor's catch-up failed (%s)\n", BENCH_PROG,
                  lnt_strerror (rc < 0 ? rc : LNT_ESTORE));
 done:
-    if (cur)
-        mdb_cursor_close (cur);
-    if (txn)
-        mdb_txn_abort (txn);
-    if (env)
-        mdb_env_close (env);
+    bench_floor_log_close (&cur);
     s_floor_end (&f);
     bench_remove_tree (hub_dir);
     return rc < 0 ? rc : rc ? LNT_ESTORE : 0;

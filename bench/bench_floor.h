@@ -16,6 +16,16 @@
 int bench_floor_throughput (const char *agent_dir, const char *hub_dir,
                             size_t records, double *seconds, double *written);
 
+/*  Opens the office store in agent_dir (data.mdb of map bytes) read-only
+    and puts in *cur a cursor on its log: the records lontar sends, read
+    with nothing of lontar in between. Returns 0 or an LMDB error code
+    (with *cur NULL). bench_floor_log_close ends the cursor, its read
+    transaction and its environment, and sets *cur to NULL; safe on NULL. */
+struct MDB_cursor;
+int bench_floor_log_open (const char *agent_dir, size_t map,
+                          struct MDB_cursor **cur);
+void bench_floor_log_close (struct MDB_cursor **cur);
+
 /*  The latency floor: a fresh office environment and floor hub under root
     ("floor-lat-agent", "floor-lat-hub"), values of vlen bytes.           */
 typedef struct bench_floor_lat_t bench_floor_lat_t;

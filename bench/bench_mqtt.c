@@ -45,6 +45,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench_floor.h"
 #include "bench_mqtt.h"
 #include "bench_proc.h"
 
@@ -264,10 +265,7 @@ bench_mqtt_run (bench_mqtt_t *m)
     int port = bench_free_port (), fds[2] = {-1, -1}, rc = 0;
     pid_t broker = 0, subscriber = 0;
     struct mosquitto *mosq = NULL;
-    MDB_env *env = NULL;
-    MDB_txn *txn = NULL;
     MDB_cursor *cur = NULL;
-    MDB_dbi dbi;
     MDB_val k, v;
     unsigned char *payload = NULL;
     size_t payload_cap = 0;
@@ -353,13 +351,8 @@ bench_mqtt_run (bench_mqtt_t *m)
         goto done;
     }
     int mrc;
-    if ((mrc = mdb_env_create (&env)) || (mrc = mdb_env_set_maxdbs (env, 16))
-        || (mrc = mdb_env_set_mapsize (env, (size_t) st.st_size))
-        || (mrc = mdb_env_open (env, m->agent_dir, MDB_RDONLY | MDB_NOTLS,
-                                0640))
-        || (mrc = mdb_txn_begin (env, NULL, MDB_RDONLY, &txn))
-        || (mrc = mdb_dbi_open (txn, "log", 0, &dbi))
-        || (mrc = mdb_cursor_open (txn, dbi, &cur))) {
+    if ((mrc = bench_floor_log_open (m->agent_dir, (size_t) st.st_size,
+                                     &cur))) {
         rc = s_fail (m, "the office's log: %s", mdb_strerror (mrc));
         goto done;
     }
@@ -427,12 +420,7 @@ bench_mqtt_run (bench_mqtt_t *m)
     m->seconds = bench_now () - t0;
     m->commits = (size_t) commits;
 done:
-    if (cur)
-        mdb_cursor_close (cur);
-    if (txn)
-        mdb_txn_abort (txn);
-    if (env)
-        mdb_env_close (env);
+    bench_floor_log_close (&cur);
     if (mosq) {
         mosquitto_disconnect (mosq);
         mosquitto_destroy (mosq);
