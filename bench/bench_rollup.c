@@ -68,7 +68,6 @@
 #include "lnt_rollup.h"
 #include "lnt_time.h"
 
-#define S_PROG "bench_rollup"
 #define BENCH_PROVINCE "35"      /* East Java: 38 offices                  */
 #define BENCH_FLOOR_OFFICE "3503" /* the floor query's one office          */
 #define BENCH_OFFICES 64         /* the most offices a province may have   */
@@ -129,7 +128,7 @@ s_cleanup (void)
     if (s_root[0] && !s_keep)
         bench_remove_tree (s_root);
     else if (s_root[0])
-        fprintf (stderr, "%s: kept %s\n", S_PROG, s_root);
+        fprintf (stderr, "%s: kept %s\n", BENCH_PROG, s_root);
     s_root[0] = 0;
 }
 
@@ -281,7 +280,7 @@ s_world_init (s_world_t *w, const lnt_ref_t *ref, size_t slots, uint64_t seed,
             w->items[w->item_count++] = &in->nodes[i];
     if (!w->office_count || !w->item_count) {
         fprintf (stderr, "%s: the reference data has no office of province "
-                 "%s or no instrument %s\n", S_PROG, BENCH_PROVINCE,
+                 "%s or no instrument %s\n", BENCH_PROG, BENCH_PROVINCE,
                  LNT_REF_DEFAULT_INSTRUMENT);
         return LNT_EINVAL;
     }
@@ -584,7 +583,7 @@ static int
 s_refused (s_maker_t *m, const char *id)
 {
     fprintf (stderr, "%s: the generator made a record the hub refuses (%s): "
-             "%s\n", S_PROG, id, m->why.text);
+             "%s\n", BENCH_PROG, id, m->why.text);
     return LNT_EINTERNAL;
 }
 
@@ -752,7 +751,7 @@ s_hub_init (const s_bench_t *b, const char *dir, size_t bytes,
     if (!rc)
         rc = lnt_node_open (dir, 0, node, &why);
     if (rc)
-        fprintf (stderr, "%s: making a hub in %s: %s\n", S_PROG, dir,
+        fprintf (stderr, "%s: making a hub in %s: %s\n", BENCH_PROG, dir,
                  why.text[0] ? why.text : lnt_strerror (rc));
     return rc;
 }
@@ -762,7 +761,7 @@ s_report (const char *difference, void *arg)
 {
     int *shown = arg;
     if ((*shown)++ < 5)
-        fprintf (stderr, "%s: %s\n", S_PROG, difference);
+        fprintf (stderr, "%s: %s\n", BENCH_PROG, difference);
 }
 
 /*  Recomputes the rollups from the records and compares: the number of
@@ -806,7 +805,7 @@ s_store_make (const s_bench_t *b, const char *dir, s_size_t *size, bool verify)
         if (!rc && bench_stop)
             rc = LNT_EINTERNAL;
         if (s_tty)
-            fprintf (stderr, "\r%s: making %zu records: %zu%%  ", S_PROG,
+            fprintf (stderr, "\r%s: making %zu records: %zu%%  ", BENCH_PROG,
                      size->slots, c.to * 100 / size->slots);
     }
     if (s_tty)
@@ -837,7 +836,7 @@ s_store_make (const s_bench_t *b, const char *dir, s_size_t *size, bool verify)
     }
     size->store_mib = s_file_mib (dir);
     if (rc && rc != LNT_EINTERNAL)
-        fprintf (stderr, "%s: making the store in %s: %s\n", S_PROG, dir,
+        fprintf (stderr, "%s: making the store in %s: %s\n", BENCH_PROG, dir,
                  lnt_strerror (rc));
     if (c.m)
         lnt_buf_free (&c.m->body);
@@ -893,7 +892,7 @@ s_hub_start (const s_bench_t *b, const char *dir, char *query, size_t qsize,
             break;
         bench_sleep_us (2000);
     }
-    fprintf (stderr, "%s: lontar-hub did not start\n", S_PROG);
+    fprintf (stderr, "%s: lontar-hub did not start\n", BENCH_PROG);
     bench_log_tail (log);
     if (pid > 0)
         bench_proc_stop (pid, 5);
@@ -972,7 +971,7 @@ s_round_trip (zsock_t *sock, const lnt_buf_t *frame, bool echo, double *ms,
     if (zmq_send (handle, frame->data, frame->len, 0) < 0
         || zmq_msg_recv (&reply, handle, 0) < 0) {
         if (!bench_stop)
-            fprintf (stderr, "%s: no answer: %s\n", S_PROG,
+            fprintf (stderr, "%s: no answer: %s\n", BENCH_PROG,
                      zmq_strerror (zmq_errno ()));
         zmq_msg_close (&reply);
         return LNT_EUNAVAIL;
@@ -985,7 +984,7 @@ s_round_trip (zsock_t *sock, const lnt_buf_t *frame, bool echo, double *ms,
                             &answer, &why)
             || answer.type != LNT_MSG_ANSWER || answer.code != 0)) {
         fprintf (stderr, "%s: the hub's answer is not a good ANSWER: %s%.*s\n",
-                 S_PROG, why.text,
+                 BENCH_PROG, why.text,
                  answer.body ? (int) (answer.body_len > 200
                                           ? 200 : answer.body_len)
                              : 0,
@@ -1111,7 +1110,7 @@ s_queries (const s_bench_t *b, char dirs[2][4200], int echo_port,
     }
     for (int z = 0; z < 2; z++) {
         if (!rc && !bench_alive (hubs[z], NULL)) {
-            fprintf (stderr, "%s: lontar-hub ended\n", S_PROG);
+            fprintf (stderr, "%s: lontar-hub ended\n", BENCH_PROG);
             bench_log_tail (log[z]);
             rc = LNT_EUNAVAIL;
         }
@@ -1136,7 +1135,7 @@ s_bench_query (const s_bench_t *b, int echo_port, s_size_t *sizes)
         rc = s_store_make (b, dirs[z], &sizes[z], z == 0 || b->verify);
         if (!rc)
             fprintf (stderr, "%s: made %zu records (%zu rollup keys, %.0f "
-                     "MiB) in %.1f s\n", S_PROG, sizes[z].records,
+                     "MiB) in %.1f s\n", BENCH_PROG, sizes[z].records,
                      sizes[z].rollup_keys, sizes[z].store_mib,
                      sizes[z].make_s);
     }
@@ -1278,7 +1277,7 @@ s_bench_merge (const s_bench_t *b, s_mode_t mode, s_merge_t *r)
         if (bench_stop)
             rc = LNT_EINTERNAL;
         if (s_tty)
-            fprintf (stderr, "\r%s: merging, %s: %zu%%  ", S_PROG,
+            fprintf (stderr, "\r%s: merging, %s: %zu%%  ", BENCH_PROG,
                      mode == S_LIFE ? "as offices work" : "new records",
                      r->changes * 100 / b->merge);
     }
@@ -1299,7 +1298,7 @@ s_bench_merge (const s_bench_t *b, s_mode_t mode, s_merge_t *r)
             bench_remove_tree (dirs[k]);
     }
     if (rc && rc != LNT_EINTERNAL)
-        fprintf (stderr, "%s: merging: %s\n", S_PROG, lnt_strerror (rc));
+        fprintf (stderr, "%s: merging: %s\n", BENCH_PROG, lnt_strerror (rc));
     lnt_rollup_destroy (&sides[0].rollup);
     free (g.changes);
     free (g.offsets);
@@ -1343,7 +1342,7 @@ s_print (const s_bench_t *b, const s_result_t *r)
 {
     char fig[80], goal[32];
     printf ("%s %s: records=%zu small=%zu queries=%zu year=%d merge=%zu "
-            "group=%zu seed=%" PRIu64 "\n", S_PROG, LNT_VERSION, b->records,
+            "group=%zu seed=%" PRIu64 "\n", BENCH_PROG, LNT_VERSION, b->records,
             b->small, b->queries, b->year, b->merge, b->group, b->seed);
     s_row ("figure", "lontar", "floor", "ratio", "goal", "floor is");
     static const char *formats[2] = {"json", "table"};
@@ -1433,7 +1432,7 @@ s_only (const char *text, unsigned *only)
             *only |= S_RUN_MERGE;
         else {
             fprintf (stderr, "%s: --only: \"%.*s\" is not one of query, "
-                     "merge\n", S_PROG, (int) len, p);
+                     "merge\n", BENCH_PROG, (int) len, p);
             return 64;
         }
         p += len + (p[len] == ',');
@@ -1471,22 +1470,22 @@ main (int argc, char **argv)
         rc = 0;
         switch (c) {
             case 'n':
-                rc = bench_count (S_PROG, "--records", optarg, 50000, 100000000,
+                rc = bench_count (BENCH_PROG, "--records", optarg, 50000, 100000000,
                               &b.records);
                 break;
             case 'S':
-                rc = bench_count (S_PROG, "--small", optarg, 50000, 100000000, &b.small);
+                rc = bench_count (BENCH_PROG, "--small", optarg, 50000, 100000000, &b.small);
                 break;
             case 'Q':
-                rc = bench_count (S_PROG, "--queries", optarg, 10, 10000000, &b.queries);
+                rc = bench_count (BENCH_PROG, "--queries", optarg, 10, 10000000, &b.queries);
                 break;
             case 'm':
-                rc = bench_count (S_PROG, "--merge", optarg, 10000, 100000000, &b.merge);
+                rc = bench_count (BENCH_PROG, "--merge", optarg, 10000, 100000000, &b.merge);
                 break;
             case 'g':
-                rc = bench_count (S_PROG, "--group", optarg, 1, 1000000, &b.group);
+                rc = bench_count (BENCH_PROG, "--group", optarg, 1, 1000000, &b.group);
                 break;
-            case 'y': rc = bench_count (S_PROG, "--year", optarg, 2000, 2100, &year); break;
+            case 'y': rc = bench_count (BENCH_PROG, "--year", optarg, 2000, 2100, &year); break;
             case 'q':
                 b.records = 200000;
                 b.queries = 300;
@@ -1497,20 +1496,20 @@ main (int argc, char **argv)
             case 'b': b.bin = optarg; break;
             case 'R': b.ref = optarg; break;
             case 's':
-                rc = bench_count (S_PROG, "--seed", optarg, 0, SIZE_MAX, &seed);
+                rc = bench_count (BENCH_PROG, "--seed", optarg, 0, SIZE_MAX, &seed);
                 b.seed = seed;
                 break;
             case 'k': s_keep = true; break;
             case 'H': b.wrap_hub = optarg; break;
             case 'h': fputs (s_usage, stdout); return 0;
-            case 'V': printf ("%s %s\n", S_PROG, LNT_VERSION); return 0;
+            case 'V': printf ("%s %s\n", BENCH_PROG, LNT_VERSION); return 0;
             default: fputs (s_usage, stderr); return 64;
         }
         if (rc)
             return rc;
     }
     if (optind < argc) {
-        fprintf (stderr, "%s: unexpected argument \"%s\"\n%s", S_PROG,
+        fprintf (stderr, "%s: unexpected argument \"%s\"\n%s", BENCH_PROG,
                  argv[optind], s_usage);
         return 64;
     }
@@ -1525,7 +1524,7 @@ main (int argc, char **argv)
     /* CZMQ would take SIGINT and SIGTERM for itself at its first socket:
        they are ours, to stop the children and clean up.                 */
     zsys_handler_set (NULL);
-    lnt_log_init (S_PROG);
+    lnt_log_init (BENCH_PROG);
     struct sigaction sa = {.sa_handler = bench_on_signal};
     sigaction (SIGINT, &sa, NULL);
     sigaction (SIGTERM, &sa, NULL);
@@ -1535,7 +1534,7 @@ main (int argc, char **argv)
         return rc;
     atexit (s_cleanup);
     if (s_keep)
-        fprintf (stderr, "%s: working in %s\n", S_PROG, s_root);
+        fprintf (stderr, "%s: working in %s\n", BENCH_PROG, s_root);
 
     s_result_t r;
     memset (&r, 0, sizeof r);
@@ -1565,7 +1564,7 @@ main (int argc, char **argv)
     if (!rc && (b.only & S_RUN_MERGE))
         rc = s_bench_merge (&b, S_FINAL, &r.merge[1]);
     if (rc) {
-        fprintf (stderr, "%s: stopped: %s\n", S_PROG,
+        fprintf (stderr, "%s: stopped: %s\n", BENCH_PROG,
                  bench_stop ? "interrupted" : lnt_strerror (rc));
         return lnt_exit_code (rc);
     }
