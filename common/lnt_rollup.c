@@ -28,6 +28,13 @@ typedef struct {
     bool seen;                    /* verify: matched a stored key          */
 } s_entry_t;
 
+/*  Space to decode one record's body into: too big for the stack, and
+    allocated once per rollup rather than once per change.                */
+typedef union {
+    lnt_suggestion_t suggestion; /* a suggestion's office section         */
+    lnt_lke_answer_t answer;     /* an LKE answer's office section        */
+} s_scratch_t;
+
 struct lnt_rollup_t {
     s_entry_t *slots; /* the table; NULL until the first key               */
     size_t cap;       /* slots, a power of two                             */
@@ -35,7 +42,7 @@ struct lnt_rollup_t {
     const void *hint_body;         /* a body whose part is known: hint    */
     size_t hint_len;               /* its length                          */
     const lnt_rollup_part_t *hint; /* borrowed; NULL for no hint          */
-    lnt_suggestion_t *scratch;     /* decoding space (25 kB), kept        */
+    s_scratch_t *scratch;          /* decoding space (25 kB), kept        */
     s_entry_t *last[2];            /* the entries found last for a year
                                       key and a day key: changes of one
                                       office and year come in runs       */
@@ -351,6 +358,16 @@ s_apply_part (lnt_rollup_t *self, const lnt_rollup_part_t *part,
     return 0;
 }
 
+//  The rollup's decoding space, allocated on first use; NULL when out of
+//  memory
+static s_scratch_t *
+s_scratch (lnt_rollup_t *self)
+{
+    if (!self->scratch)
+        self->scratch = malloc (sizeof *self->scratch);
+    return self->scratch;
+}
+
 //  The part of record's office section: the hint when it is that body,
 //  else from the decoded body into scratch; NULL when it does not decode
 static const lnt_rollup_part_t *
@@ -371,12 +388,11 @@ s_part (lnt_rollup_t *self, const lnt_ref_t *ref, const lnt_record_t *record,
         lnt_rollup_part_rb_item (&r, scratch);
         return scratch;
     }
-    if (!self->scratch
-        && !(self->scratch = malloc (sizeof *self->scratch))) {
-        *rc = LNT_ENOMEM; /* 25 kB: not on the stack                    */
+    if (!s_scratch (self)) {
+        *rc = LNT_ENOMEM;
         return NULL;
     }
-    lnt_suggestion_t *s = self->scratch;
+    lnt_suggestion_t *s = &self->scratch->suggestion;
     if (lnt_codec_suggestion_decode (sec->body, sec->body_len, s, &why))
         return NULL;
     memcpy (s->id, record->id, sizeof s->id);
@@ -401,23 +417,19 @@ s_add_lke_answer (lnt_rollup_t *self, const lnt_ref_t *ref,
                   const lnt_record_t *record, int64_t sign)
 {
     const lnt_section_t *sec = &record->sec[LNT_SECTION_OFFICE];
-    lnt_lke_answer_t *a = malloc (sizeof *a);
-    if (!a)
+    if (!s_scratch (self))
         return LNT_ENOMEM;
+    lnt_lke_answer_t *a = &self->scratch->answer;
     lnt_why_t why;
-    if (lnt_codec_lke_answer_decode (sec->body, sec->body_len, a, &why)) {
-        free (a);
+    if (lnt_codec_lke_answer_decode (sec->body, sec->body_len, a, &why))
         return 0;
-    }
     unsigned char key[S_KEY_MAX];
     size_t klen = s_key (key, 'L', record->office, a->year);
     size_t ilen = strnlen (a->instrument, LNT_INSTRUMENT_MAX);
     memcpy (key + klen, a->instrument, ilen);
     int64_t *v = s_deltas (self, key, klen + ilen);
-    if (!v) {
-        free (a);
+    if (!v)
         return LNT_ENOMEM;
-    }
     v[LNT_ROLLUP_L_ANSWERS] += sign;
     if (a->evidence[0])
         v[LNT_ROLLUP_L_EVIDENCE] += sign;
@@ -440,7 +452,6 @@ s_add_lke_answer (lnt_rollup_t *self, const lnt_ref_t *ref,
         v[LNT_ROLLUP_L_VERIFIED] += sign;
         v[LNT_ROLLUP_L_CHECKED + area - 1] += sign * part;
     }
-    free (a);
     return 0;
 }
 
