@@ -566,7 +566,7 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
     if (!rc)
         rc = lnt_codec_change_encode (&change, buf);
     if (!rc)
-        rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, buf->data, buf->len);
+        rc = lnt_txn_put_last (txn, LNT_DB_LOG, key, 8, buf->data, buf->len);
     if (rc) {
         w->serial = 0; /* the transaction will not commit as it is       */
         return rc;
@@ -632,8 +632,8 @@ lnt_node_reincarnate (lnt_node_t *self, lnt_txn_t *txn, bool relog,
         lnt_store_key_u64 (++head, key);
         lnt_buf_reset (&buf);
         if ((rc = lnt_codec_change_encode (&change, &buf))
-            || (rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, buf.data,
-                                     buf.len)))
+            || (rc = lnt_txn_put_last (txn, LNT_DB_LOG, key, 8, buf.data,
+                                       buf.len)))
             break;
     }
     lnt_cursor_close (&cur);

@@ -424,13 +424,6 @@ lnt_txn_put_last (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
 }
 
 int
-lnt_txn_append (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
-                const void *val, size_t vlen)
-{
-    return s_put (txn, db, key, klen, val, vlen, MDB_APPEND);
-}
-
-int
 lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen)
 {
     MDB_val k = {klen, (void *) key};

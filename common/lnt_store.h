@@ -124,10 +124,6 @@ int lnt_txn_put_new (lnt_txn_t *txn, lnt_db_t db, const void *key,
 int lnt_txn_put_last (lnt_txn_t *txn, lnt_db_t db, const void *key,
                       size_t klen, const void *val, size_t vlen);
 
-/*  Like put, for a key greater than every key in db (the log): faster;
-    LNT_EEXIST when it is not.                                             */
-int lnt_txn_append (lnt_txn_t *txn, lnt_db_t db, const void *key,
-                    size_t klen, const void *val, size_t vlen);
 
 /*  Deletes key. 0, LNT_ENOTFOUND or LNT_ESTORE.                            */
 int lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen);

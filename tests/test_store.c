@@ -568,7 +568,7 @@ s_append_write (lnt_txn_t *txn, void *arg)
         char val[32];
         lnt_store_key_u64 (seq, key);
         snprintf (val, sizeof val, "change-%llu", (unsigned long long) seq);
-        int rc = lnt_txn_append (txn, LNT_DB_LOG, key, 8, val, strlen (val));
+        int rc = lnt_txn_put_last (txn, LNT_DB_LOG, key, 8, val, strlen (val));
         if (rc)
             return rc;
     }
