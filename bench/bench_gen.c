@@ -1,4 +1,5 @@
-/*  bench_gen.c - the benchmarks' seeded words and count parsing.          */
+/*  bench_gen.c - the benchmarks' seeded words, statistics and count
+    parsing.                                                               */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,4 +81,30 @@ bench_count (const char *prog, const char *option, const char *text,
     }
     *value = (size_t) v;
     return 0;
+}
+
+double
+bench_ratio (double a, double b)
+{
+    return b > 0 ? a / b : 0;
+}
+
+static int
+s_cmp_double (const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return x < y ? -1 : x > y;
+}
+
+void
+bench_sort (double *v, size_t n)
+{
+    qsort (v, n, sizeof *v, s_cmp_double);
+}
+
+double
+bench_quantile (const double *sorted, size_t n, double q)
+{
+    size_t rank = (size_t) (q * (double) n + 0.999999);
+    return n ? sorted[(rank ? rank : 1) - 1] : 0;
 }

@@ -19,6 +19,16 @@ uint64_t bench_rand (uint64_t *state);
     staff type them, from state.                                           */
 void bench_gen_words (uint64_t *state, lnt_suggestion_t *s);
 
+/*  a / b, or 0 when b is not positive (a figure that did not run).      */
+double bench_ratio (double a, double b);
+
+/*  Sorts n values in place, smallest first.                               */
+void bench_sort (double *v, size_t n);
+
+/*  The q quantile (0 < q <= 1, nearest rank) of n sorted values; 0 when
+    n is 0.                                                                */
+double bench_quantile (const double *sorted, size_t n, double q);
+
 /*  Parses TEXT, the value of OPTION, as a whole number in [lo, hi]. On a
     bad value says so on stderr, as PROG, and returns 64.                  */
 int bench_count (const char *prog, const char *option, const char *text,

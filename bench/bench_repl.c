@@ -711,23 +711,14 @@ s_wait_acked (lnt_node_t *hub, const char *office, uint64_t seq,
     }
 }
 
-static int
-s_cmp_double (const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
-}
-
 /*  p50, p99, p99.9 (nearest rank) of n values in ms; sorts them.        */
 static void
 s_percentiles (double *v, size_t n, double out[3], double *max)
 {
     static const double q[3] = {0.50, 0.99, 0.999};
-    qsort (v, n, sizeof *v, s_cmp_double);
-    for (int i = 0; i < 3; i++) {
-        size_t rank = (size_t) (q[i] * (double) n + 0.999999);
-        out[i] = n ? v[(rank ? rank : 1) - 1] : 0;
-    }
+    bench_sort (v, n);
+    for (int i = 0; i < 3; i++)
+        out[i] = bench_quantile (v, n, q[i]);
     *max = n ? v[n - 1] : 0;
 }
 
@@ -1064,12 +1055,6 @@ s_bench_mqtt (const s_bench_t *b, s_result_t *r, const char *agent_dir)
 
 /*  ---- the table --------------------------------------------------------- */
 
-static double
-s_ratio (double a, double b)
-{
-    return b > 0 ? a / b : 0;
-}
-
 static void
 s_row (const char *figure, const char *lontar, const char *floor,
        const char *ratio, const char *goal, const char *floor_is)
@@ -1114,7 +1099,7 @@ s_print (const s_bench_t *b, const s_result_t *r)
     if (b->only & S_RUN_CATCHUP) {
         s_num (a, sizeof a, r->catchup, 0);
         s_num (f, sizeof f, r->floor, 0);
-        s_num (q, sizeof q, s_ratio (r->catchup, r->floor), 2);
+        s_num (q, sizeof q, bench_ratio (r->catchup, r->floor), 2);
         snprintf (g, sizeof g, ">= %.1f", BENCH_GOAL_RATE);
         s_row ("catch-up records/s", a, f, q, g, "LMDB+ZeroMQ alone");
     }
@@ -1122,7 +1107,7 @@ s_print (const s_bench_t *b, const s_result_t *r)
         snprintf (fig, sizeof fig, "fan-in records/s (%zu agents)", b->agents);
         s_num (a, sizeof a, r->fanin, 0);
         s_num (f, sizeof f, r->floor, 0);
-        s_num (q, sizeof q, s_ratio (r->fanin, r->floor), 2);
+        s_num (q, sizeof q, bench_ratio (r->fanin, r->floor), 2);
         snprintf (g, sizeof g, ">= %.1f", BENCH_GOAL_RATE);
         s_row (fig, a, r->floor > 0 ? f : "-", r->floor > 0 ? q : "-", g,
                "one-agent floor");
@@ -1133,7 +1118,7 @@ s_print (const s_bench_t *b, const s_result_t *r)
         for (int i = 0; i < 3; i++) {
             s_num (a, sizeof a, r->lat[i], 2);
             s_num (f, sizeof f, r->lat_floor[i], 2);
-            s_num (q, sizeof q, s_ratio (r->lat[i], r->lat_floor[i]), 2);
+            s_num (q, sizeof q, bench_ratio (r->lat[i], r->lat_floor[i]), 2);
             if (i == 1)
                 snprintf (g, sizeof g, "< %.0f ms", BENCH_GOAL_P99_MS);
             s_row (names[i], a, f, q, i == 1 ? g : "",
@@ -1163,7 +1148,7 @@ s_print (const s_bench_t *b, const s_result_t *r)
     if (b->only & S_RUN_CATCHUP) {
         s_num (a, sizeof a, r->wire, 1);
         s_num (f, sizeof f, r->record, 1);
-        s_num (q, sizeof q, s_ratio (r->wire, r->record), 2);
+        s_num (q, sizeof q, bench_ratio (r->wire, r->record), 2);
         snprintf (g, sizeof g, "<= %.1f", BENCH_GOAL_WIRE);
         s_row ("wire bytes per change", a, f, q, g, "record at the hub");
     }
@@ -1171,7 +1156,7 @@ s_print (const s_bench_t *b, const s_result_t *r)
         if (r->mqtt_ran) {
             s_num (a, sizeof a, r->catchup, 0);
             s_num (f, sizeof f, r->mqtt, 0);
-            s_num (q, sizeof q, s_ratio (r->catchup, r->mqtt), 2);
+            s_num (q, sizeof q, bench_ratio (r->catchup, r->mqtt), 2);
             snprintf (g, sizeof g, ">= %.0f", BENCH_GOAL_MQTT);
             s_row ("catch-up vs MQTT QoS 1, records/s", a, f, q, g,
                    "Mosquitto+LMDB");

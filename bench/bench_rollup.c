@@ -1000,22 +1000,13 @@ s_round_trip (zsock_t *sock, const lnt_buf_t *frame, bool echo, double *ms,
     return rc;
 }
 
-static int
-s_cmp_double (const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
-}
-
 /*  p50 and p99 (nearest rank) and the largest of n values; sorts them.   */
 static void
 s_percentiles (double *v, size_t n, double *p50, double *p99, double *max)
 {
-    qsort (v, n, sizeof *v, s_cmp_double);
-    size_t r50 = (size_t) (0.50 * (double) n + 0.999999);
-    size_t r99 = (size_t) (0.99 * (double) n + 0.999999);
-    *p50 = n ? v[(r50 ? r50 : 1) - 1] : 0;
-    *p99 = n ? v[(r99 ? r99 : 1) - 1] : 0;
+    bench_sort (v, n);
+    *p50 = bench_quantile (v, n, 0.50);
+    *p99 = bench_quantile (v, n, 0.99);
     *max = n ? v[n - 1] : 0;
 }
 
@@ -1311,12 +1302,6 @@ s_bench_merge (const s_bench_t *b, s_mode_t mode, s_merge_t *r)
 
 /*  ---- the table --------------------------------------------------------- */
 
-static double
-s_ratio (double a, double b)
-{
-    return b > 0 ? a / b : 0;
-}
-
 static void
 s_row (const char *figure, const char *lontar, const char *floor,
        const char *ratio, const char *goal, const char *floor_is)
@@ -1333,7 +1318,7 @@ s_row_num (const char *figure, double lontar, double floor, int decimals,
     char a[32], f[32], q[32];
     snprintf (a, sizeof a, "%.*f", decimals, lontar);
     snprintf (f, sizeof f, "%.*f", decimals, floor);
-    snprintf (q, sizeof q, "%.2f", s_ratio (lontar, floor));
+    snprintf (q, sizeof q, "%.2f", bench_ratio (lontar, floor));
     s_row (figure, a, f, q, goal, floor_is);
 }
 
@@ -1373,8 +1358,8 @@ s_print (const s_bench_t *b, const s_result_t *r)
         const s_merge_t *m = &r->merge[k];
         snprintf (fig, sizeof fig, "merge changes/s, %s", streams[k]);
         snprintf (goal, sizeof goal, ">= %.1f", BENCH_GOAL_MERGE);
-        s_row_num (fig, s_ratio ((double) m->changes, m->seconds[0]),
-                   s_ratio ((double) m->changes, m->seconds[1]), 0, goal,
+        s_row_num (fig, bench_ratio ((double) m->changes, m->seconds[0]),
+                   bench_ratio ((double) m->changes, m->seconds[1]), 0, goal,
                    "rollups off");
     }
     printf ("details:\n");

@@ -797,12 +797,6 @@ s_bench_import (const s_bench_t *b, s_figure_t *fig)
 
 /*  ---- main ------------------------------------------------------------------ */
 
-static double
-s_ratio (double a, double b)
-{
-    return b > 0 ? a / b : 0;
-}
-
 /*  Parses a count in [lo, hi] for option.                                 */
 int
 main (int argc, char **argv)
@@ -881,16 +875,16 @@ main (int argc, char **argv)
             "ratio", "goal");
     printf ("  %-26s %10.0f %10.0f %7.2f  >= %.1f\n",
             "durable single writes/s", w.lontar, w.floor,
-            s_ratio (w.lontar, w.floor), BENCH_GOAL_WRITES);
+            bench_ratio (w.lontar, w.floor), BENCH_GOAL_WRITES);
     printf ("  %-26s %10.0f %10.0f %7.2f  >= %.1f\n", "csv import rows/s",
-            im.lontar, im.floor, s_ratio (im.lontar, im.floor),
+            im.lontar, im.floor, bench_ratio (im.lontar, im.floor),
             BENCH_GOAL_IMPORT);
     printf ("layout floor (lontar's gets and puts in raw LMDB):\n");
     printf ("  %-26s %10.0f %10s %7.2f  (lontar / layout)\n",
             "durable single writes/s", w.layout, "",
-            s_ratio (w.lontar, w.layout));
+            bench_ratio (w.lontar, w.layout));
     printf ("  %-26s %10.0f %10s %7.2f\n", "csv import rows/s", im.layout, "",
-            s_ratio (im.lontar, im.layout));
+            bench_ratio (im.lontar, im.layout));
     printf ("sizes: record %zu B, key %zu B, log entry %zu B (means; the "
             "floors use them); CSV %zu B\n", im.vlen, im.klen, im.log_vlen,
             im.csv_bytes);
