@@ -503,15 +503,20 @@ lnt_apply_commit (lnt_apply_group_t *g, int64_t now, lnt_apply_stats_t *stats)
     g->now = now;
     int rc = lnt_store_write (lnt_node_store (g->hub), s_group, g);
     s_preps_clear (g);
-    if (!rc && stats) {
-        stats->applied += g->stats.applied;
-        stats->duplicates += g->stats.duplicates;
-        stats->lost += g->stats.lost;
-        stats->conflicts += g->stats.conflicts;
-        stats->dead += g->stats.dead;
-        stats->skipped += g->stats.skipped;
-    }
+    if (!rc && stats)
+        lnt_apply_stats_add (stats, &g->stats);
     return rc;
+}
+
+void
+lnt_apply_stats_add (lnt_apply_stats_t *to, const lnt_apply_stats_t *from)
+{
+    to->applied += from->applied;
+    to->duplicates += from->duplicates;
+    to->lost += from->lost;
+    to->conflicts += from->conflicts;
+    to->dead += from->dead;
+    to->skipped += from->skipped;
 }
 
 int

@@ -91,6 +91,10 @@ typedef struct {
     uint64_t skipped;     /* changes at or below the checkpoint (resent)  */
 } lnt_apply_stats_t;
 
+/*  Adds each count of from to to's.                                       */
+void lnt_apply_stats_add (lnt_apply_stats_t *to,
+                          const lnt_apply_stats_t *from);
+
 /*  Applies every batch of items in ONE write transaction and commits it:
     per batch, skips what the checkpoint covers, refuses a gap, merges the
     rest, and advances the checkpoint. Answers go out only after this

@@ -396,14 +396,8 @@ s_join (s_hub_t *hub)
     }
     hub->busy = false;
     s_turn_t *t = hub->turn[!hub->cur];
-    if (rc == 0) {
-        hub->stats.applied += t->stats.applied;
-        hub->stats.duplicates += t->stats.duplicates;
-        hub->stats.lost += t->stats.lost;
-        hub->stats.conflicts += t->stats.conflicts;
-        hub->stats.dead += t->stats.dead;
-        hub->stats.skipped += t->stats.skipped;
-    }
+    if (rc == 0)
+        lnt_apply_stats_add (&hub->stats, &t->stats);
     s_answer (hub, t, s_commit_here (hub, t, rc));
 }
 
