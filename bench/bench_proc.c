@@ -148,6 +148,20 @@ bench_mkdtemp (char *root, size_t size, const char *name)
     return 73;
 }
 
+void
+bench_wrap (const char *wrap, char *words, size_t size, char **args,
+            char **argv, int max)
+{
+    int n = 0;
+    snprintf (words, size, "%s", wrap ? wrap : "");
+    for (char *w = strtok (words, " "); w && n < max / 2;
+         w = strtok (NULL, " "))
+        argv[n++] = w;
+    for (int i = 0; args[i] && n < max - 1; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+}
+
 /*  Forks a child that dies with this process. Returns its pid (0 in the
     child), or -1.                                                        */
 pid_t

@@ -35,6 +35,12 @@ pid_t bench_fork (void);
     Returns its pid, or -1.                                                */
 pid_t bench_spawn (char *const argv[], const char *log);
 
+/*  Fills argv (max entries) with the words of wrap (a profiler's command
+    line; may be NULL), split at spaces into words (size bytes; argv
+    points into it), then args (NULL-terminated); argv ends with NULL.   */
+void bench_wrap (const char *wrap, char *words, size_t size, char **args,
+                 char **argv, int max);
+
 /*  Whether pid still runs; reaps it (and sets *status) when it ended.    */
 bool bench_alive (pid_t pid, int *status);
 

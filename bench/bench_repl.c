@@ -319,22 +319,6 @@ typedef struct {
     char endpoint[64];    /* hub: its replication endpoint                */
 } s_daemon_t;
 
-/*  argv: the words of wrap (a profiler's command line; may be NULL), split
-    at spaces into words, then args (NULL-terminated).                    */
-static void
-s_wrap (const char *wrap, char *words, size_t size, char **args, char **argv,
-        int max)
-{
-    int n = 0;
-    snprintf (words, size, "%s", wrap ? wrap : "");
-    for (char *w = strtok (words, " "); w && n < max / 2;
-         w = strtok (NULL, " "))
-        argv[n++] = w;
-    for (int i = 0; args[i] && n < max - 1; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-}
-
 /*  Starts `lontar-hub run` on dir and waits until it has bound its
     sockets (the control socket, bound last, appears).                  */
 static int
@@ -352,7 +336,7 @@ s_hub_start (const s_bench_t *b, const char *dir, s_daemon_t *d)
     char *args[] = {bin, "run", "--insecure", "--bind", d->endpoint,
                     "--query", query, "--data", (char *) dir, NULL};
     char *argv[32], words[1024];
-    s_wrap (b->wrap_hub, words, sizeof words, args, argv, 32);
+    bench_wrap (b->wrap_hub, words, sizeof words, args, argv, 32);
     if (port < 0 || qport < 0 || (d->pid = bench_spawn (argv, d->log)) < 0)
         return LNT_EUNAVAIL;
     for (double until = bench_now () + (b->wrap_hub ? 120 : 10);
@@ -381,7 +365,7 @@ s_agent_start (const s_bench_t *b, const char *dir, const char *hub,
     char *args[] = {bin, "run", "--insecure", "--hub", (char *) hub, "--data",
                     (char *) dir, NULL};
     char *argv[32], words[1024];
-    s_wrap (b->wrap_agent, words, sizeof words, args, argv, 32);
+    bench_wrap (b->wrap_agent, words, sizeof words, args, argv, 32);
     return (d->pid = bench_spawn (argv, d->log)) < 0 ? LNT_EUNAVAIL : 0;
 }
 

@@ -848,22 +848,6 @@ s_store_make (const s_bench_t *b, const char *dir, s_size_t *size, bool verify)
 
 /*  ---- the hub, the echo and the queries --------------------------------- */
 
-/*  argv: the words of wrap (a profiler's command line; may be NULL),
-    split at spaces, then args (NULL-terminated).                        */
-static void
-s_wrap (const char *wrap, char *words, size_t size, char **args, char **argv,
-        int max)
-{
-    int n = 0;
-    snprintf (words, size, "%s", wrap ? wrap : "");
-    for (char *w = strtok (words, " "); w && n < max / 2;
-         w = strtok (NULL, " "))
-        argv[n++] = w;
-    for (int i = 0; args[i] && n < max - 1; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-}
-
 /*  Starts `lontar-hub run` on dir and waits until it has bound its
     sockets (the control socket, bound last, appears). *query is its
     query endpoint.                                                      */
@@ -881,7 +865,7 @@ s_hub_start (const s_bench_t *b, const char *dir, char *query, size_t qsize,
     char *args[] = {bin, "run", "--insecure", "--bind", bind, "--query",
                     query, "--data", (char *) dir, NULL};
     char *argv[32], words[1024];
-    s_wrap (b->wrap_hub, words, sizeof words, args, argv, 32);
+    bench_wrap (b->wrap_hub, words, sizeof words, args, argv, 32);
     pid_t pid = port < 0 || qport < 0 ? -1 : bench_spawn (argv, log);
     for (double until = bench_now () + (b->wrap_hub ? 120 : 30);
          pid > 0 && bench_now () < until && !bench_stop;) {
