@@ -229,35 +229,13 @@ lnt_out_null (lnt_out_t *self)
     s_cell_add (self, S_NULL);
 }
 
-/*  Writes the decimal digits of value into buf (at least 21 bytes), with
-    a minus sign when negative and a NUL; returns their length. By hand:
-    snprintf costs more than the rest of a rollup row.                     */
-static size_t
-s_format_int (char *buf, int64_t value)
-{
-    char digits [20];
-    uint64_t u = value < 0 ? 0 - (uint64_t) value : (uint64_t) value;
-    size_t n = 0, len = 0;
-    do {
-        digits [n++] = (char) ('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (value < 0)
-        buf [len++] = '-';
-    while (n)
-        buf [len++] = digits [--n];
-    buf [len] = '\0';
-    return len;
-}
-
-/*  Writes value / 10^decimals with that many digits after the point into
-    buf (at least 44 bytes), as "%.*f" would print the exact quotient;
-    returns the length.                                                    */
+/*  Writes value / 10^decimals with that many digits after the point (none
+    and no point for 0) into buf (at least 44 bytes), as "%.*f" would print
+    the exact quotient, with a NUL; returns the length. By hand: snprintf
+    costs more than the rest of a rollup row.                              */
 static size_t
 s_format_fixed (char *buf, int64_t value, int decimals)
 {
-    if (decimals == 0)
-        return s_format_int (buf, value);
     uint64_t u = value < 0 ? 0 - (uint64_t) value : (uint64_t) value;
     char digits [42];
     size_t n = 0, len = 0;
@@ -265,7 +243,8 @@ s_format_fixed (char *buf, int64_t value, int decimals)
         digits [n++] = (char) ('0' + u % 10);
         u /= 10;
     }
-    digits [n++] = '.';
+    if (decimals)
+        digits [n++] = '.';
     do {
         digits [n++] = (char) ('0' + u % 10);
         u /= 10;
@@ -290,7 +269,7 @@ s_cell_text_len (const s_cell_t *cell, char *buf, size_t size, size_t *len)
             *len = strlen (cell->v.text);
             return cell->v.text;
         case S_INT:
-            *len = s_format_int (buf, cell->v.integer);
+            *len = s_format_fixed (buf, cell->v.integer, 0);
             return buf;
         case S_FIXED:
             *len = s_format_fixed (buf, cell->v.integer, cell->decimals);
