@@ -106,6 +106,21 @@ bench_proc_stop (pid_t pid, double timeout_s)
     return status;
 }
 
+bool
+bench_wait_file (pid_t pid, const char *path, double timeout_s)
+{
+    for (double until = bench_now () + timeout_s;
+         bench_now () < until && !bench_stop;) {
+        struct stat st;
+        if (stat (path, &st) == 0)
+            return true;
+        if (!bench_alive (pid, NULL))
+            break;
+        bench_sleep_us (2000);
+    }
+    return false;
+}
+
 static int
 s_remove_one (const char *path, const struct stat *st, int flag,
               struct FTW *ftw)

@@ -44,6 +44,11 @@ void bench_wrap (const char *wrap, char *words, size_t size, char **args,
 /*  Whether pid still runs; reaps it (and sets *status) when it ended.    */
 bool bench_alive (pid_t pid, int *status);
 
+/*  Waits up to timeout_s for path to exist (a daemon's control socket:
+    it is ready) while pid runs. False when pid ended, the time ran out
+    or bench_stop was set.                                                 */
+bool bench_wait_file (pid_t pid, const char *path, double timeout_s);
+
 /*  Stops a child: SIGTERM, up to timeout_s to go, then SIGKILL. Returns
     its wait status; takes it off the list.                                */
 int bench_proc_stop (pid_t pid, double timeout_s);

@@ -339,15 +339,8 @@ s_hub_start (const s_bench_t *b, const char *dir, s_daemon_t *d)
     bench_wrap (b->wrap_hub, words, sizeof words, args, argv, 32);
     if (port < 0 || qport < 0 || (d->pid = bench_spawn (argv, d->log)) < 0)
         return LNT_EUNAVAIL;
-    for (double until = bench_now () + (b->wrap_hub ? 120 : 10);
-         bench_now () < until && !bench_stop;) {
-        struct stat st;
-        if (stat (sock, &st) == 0)
-            return 0;
-        if (!bench_alive (d->pid, NULL))
-            break;
-        bench_sleep_us (2000);
-    }
+    if (bench_wait_file (d->pid, sock, b->wrap_hub ? 120 : 10))
+        return 0;
     fprintf (stderr, "%s: lontar-hub did not start\n", BENCH_PROG);
     bench_log_tail (d->log);
     return LNT_EUNAVAIL;

@@ -867,15 +867,8 @@ s_hub_start (const s_bench_t *b, const char *dir, char *query, size_t qsize,
     char *argv[32], words[1024];
     bench_wrap (b->wrap_hub, words, sizeof words, args, argv, 32);
     pid_t pid = port < 0 || qport < 0 ? -1 : bench_spawn (argv, log);
-    for (double until = bench_now () + (b->wrap_hub ? 120 : 30);
-         pid > 0 && bench_now () < until && !bench_stop;) {
-        struct stat st;
-        if (stat (sock, &st) == 0)
-            return pid;
-        if (!bench_alive (pid, NULL))
-            break;
-        bench_sleep_us (2000);
-    }
+    if (pid > 0 && bench_wait_file (pid, sock, b->wrap_hub ? 120 : 30))
+        return pid;
     fprintf (stderr, "%s: lontar-hub did not start\n", BENCH_PROG);
     bench_log_tail (log);
     if (pid > 0)
