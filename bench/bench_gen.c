@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench_gen.h"
 
@@ -107,4 +108,32 @@ bench_quantile (const double *sorted, size_t n, double q)
 {
     size_t rank = (size_t) (q * (double) n + 0.999999);
     return n ? sorted[(rank ? rank : 1) - 1] : 0;
+}
+
+int
+bench_only (const char *prog, const char *text, const char *const names[],
+            size_t n, unsigned *only)
+{
+    *only = 0;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn (p, ",");
+        size_t i = 0;
+        while (i < n && !(strlen (names[i]) == len
+                          && strncmp (names[i], p, len) == 0))
+            i++;
+        if (i == n) {
+            fprintf (stderr, "%s: --only: \"%.*s\" is not one of", prog,
+                     (int) len, p);
+            for (i = 0; i < n; i++)
+                fprintf (stderr, "%s %s", i ? "," : "", names[i]);
+            fputc ('\n', stderr);
+            return 64;
+        }
+        *only |= 1u << i;
+        p += len + (p[len] == ',');
+    }
+    if (*only)
+        return 0;
+    fprintf (stderr, "%s: --only wants at least one word\n", prog);
+    return 64;
 }

@@ -34,4 +34,10 @@ double bench_quantile (const double *sorted, size_t n, double q);
 int bench_count (const char *prog, const char *option, const char *text,
                  size_t lo, size_t hi, size_t *value);
 
+/*  Parses TEXT, the value of --only: comma-separated words of names (n of
+    them), word i setting bit 1u << i of *only. On a word not among them,
+    or none at all, says so on stderr, as PROG, and returns 64.          */
+int bench_only (const char *prog, const char *text,
+                const char *const names[], size_t n, unsigned *only);
+
 #endif

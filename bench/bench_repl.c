@@ -1176,30 +1176,10 @@ s_print (const s_bench_t *b, const s_result_t *r)
 static int
 s_only (const char *text, unsigned *only)
 {
-    static const struct {
-        const char *name; /* the word                                      */
-        unsigned bit;     /* what it runs                                  */
-    } words[] = {{"catchup", S_RUN_CATCHUP}, {"fanin", S_RUN_FANIN},
-                 {"latency", S_RUN_LATENCY}, {"hubmem", S_RUN_HUBMEM},
-                 {"mqtt", S_RUN_MQTT}};
-    *only = 0;
-    for (const char *p = text; *p;) {
-        size_t len = strcspn (p, ",");
-        size_t i = 0;
-        for (; i < sizeof words / sizeof words[0]; i++)
-            if (strlen (words[i].name) == len
-                && strncmp (words[i].name, p, len) == 0)
-                break;
-        if (i == sizeof words / sizeof words[0]) {
-            fprintf (stderr, "%s: --only: \"%.*s\" is not one of catchup, "
-                     "fanin, latency, hubmem, mqtt\n", BENCH_PROG, (int) len,
-                     p);
-            return 64;
-        }
-        *only |= words[i].bit;
-        p += len + (p[len] == ',');
-    }
-    return *only ? 0 : 64;
+    /* In the order of the S_RUN_ bits.                                   */
+    static const char *const names[] = {"catchup", "fanin", "latency",
+                                        "hubmem", "mqtt"};
+    return bench_only (BENCH_PROG, text, names, 5, only);
 }
 
 int

@@ -1385,21 +1385,9 @@ s_print (const s_bench_t *b, const s_result_t *r)
 static int
 s_only (const char *text, unsigned *only)
 {
-    *only = 0;
-    for (const char *p = text; *p;) {
-        size_t len = strcspn (p, ",");
-        if (len == 5 && strncmp (p, "query", 5) == 0)
-            *only |= S_RUN_QUERY;
-        else if (len == 5 && strncmp (p, "merge", 5) == 0)
-            *only |= S_RUN_MERGE;
-        else {
-            fprintf (stderr, "%s: --only: \"%.*s\" is not one of query, "
-                     "merge\n", BENCH_PROG, (int) len, p);
-            return 64;
-        }
-        p += len + (p[len] == ',');
-    }
-    return *only ? 0 : 64;
+    /* In the order of the S_RUN_ bits.                                   */
+    static const char *const names[] = {"query", "merge"};
+    return bench_only (BENCH_PROG, text, names, 2, only);
 }
 
 int
