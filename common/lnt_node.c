@@ -1,12 +1,10 @@
 /*  lnt_node.c - node identity, reference data and logged section writes.  */
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 
 #include "lnt_log.h"
 #include "lnt_node.h"
@@ -52,27 +50,6 @@ typedef struct {
     size_t lens[32];      /* their lengths                                  */
 } s_init_t;
 
-/*  Which file holds the store: lnt_store_file_id (device and inode) and,
-    where the file system keeps it, the file's birth time. A backup put
-    back as data.mdb in an emptied folder often gets the inode number the
-    old file had (ext4 reuses a freed inode at once); its birth time is
-    new.                                                                   */
-static uint64_t
-s_file_id (lnt_store_t *store)
-{
-    uint64_t id = lnt_store_file_id (store);
-    char path[4096];
-    struct statx stx;
-    snprintf (path, sizeof path, "%s/data.mdb", lnt_store_dir (store));
-    if (id && statx (AT_FDCWD, path, 0, STATX_BTIME, &stx) == 0
-        && (stx.stx_mask & STATX_BTIME)) {
-        uint64_t born = (uint64_t) stx.stx_btime.tv_sec * 1000000000u
-                        + stx.stx_btime.tv_nsec;
-        id ^= (born + 1) * UINT64_C (0x9e3779b97f4a7c15);
-    }
-    return id;
-}
-
 /*  Only a store the hub has seen can be behind the hub.                  */
 static bool
 s_replicated (lnt_txn_t *txn)
@@ -87,7 +64,7 @@ s_mark_file (lnt_txn_t *txn, void *arg)
 {
     (void) arg;
     return lnt_txn_put_u64 (txn, LNT_DB_META, "file",
-                            s_file_id (lnt_txn_store (txn)));
+                            lnt_store_file_id (lnt_txn_store (txn)));
 }
 
 /*  A copy of an office's store (restored from a backup, or moved to a new
@@ -318,7 +295,7 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
     bool replicated = s_replicated (txn);
     lnt_txn_end (&txn);
     if (!(flags & LNT_STORE_READONLY) && self->role == LNT_ROLE_AGENT
-        && file != s_file_id (self->store)
+        && file != lnt_store_file_id (self->store)
         && (rc = lnt_store_write (self->store, replicated ? s_mark_copy
                                                           : s_mark_file,
                                   NULL)))
@@ -653,7 +630,7 @@ lnt_node_restoring (lnt_txn_t *txn)
     lnt_txn_get_str (txn, LNT_DB_META, "role", role, sizeof role);
     return strcmp (role, "hub") != 0
            && lnt_txn_get_u64 (txn, LNT_DB_META, "file", 0)
-                  != s_file_id (lnt_txn_store (txn))
+                  != lnt_store_file_id (lnt_txn_store (txn))
            && s_replicated (txn);
 }
 

@@ -250,10 +250,21 @@ lnt_store_file_id (const lnt_store_t *self)
 {
     char path[4096];
     struct stat st;
+    struct statx stx;
     snprintf (path, sizeof path, "%s/data.mdb", self->dir);
     if (stat (path, &st) != 0)
         return 0;
-    return (uint64_t) st.st_dev << 40 ^ (uint64_t) st.st_ino;
+    uint64_t id = (uint64_t) st.st_dev << 40 ^ (uint64_t) st.st_ino;
+    /* A backup put back as data.mdb in an emptied folder often gets the
+       inode number the old file had (ext4 reuses a freed inode at once);
+       its birth time is new.                                             */
+    if (statx (AT_FDCWD, path, 0, STATX_BTIME, &stx) == 0
+        && (stx.stx_mask & STATX_BTIME)) {
+        uint64_t born = (uint64_t) stx.stx_btime.tv_sec * 1000000000u
+                        + stx.stx_btime.tv_nsec;
+        id ^= (born + 1) * UINT64_C (0x9e3779b97f4a7c15);
+    }
+    return id;
 }
 
 size_t

@@ -64,8 +64,10 @@ void lnt_store_destroy (lnt_store_t **self_p);
 /*  The folder the store lives in; borrowed, as long as the store.         */
 const char *lnt_store_dir (const lnt_store_t *self);
 
-/*  Which file holds the store: its device and inode in one number. A store
-    restored from a backup, or copied, is another file.                    */
+/*  Which file holds the store: its device and inode, and its birth time
+    where the file system keeps one, in one number (0: no file). A store
+    restored from a backup, or copied, is another file, even when it got
+    the old file's inode number back.                                      */
 uint64_t lnt_store_file_id (const lnt_store_t *self);
 
 /*  The current map size in bytes.                                          */
