@@ -302,19 +302,43 @@ s_w_bool (s_w_t *w, bool v)
     *w->p++ = v ? 0xc3 : 0xc2;
 }
 
+/*  The head of a str, bin or array of n: its 8-bit form c8 (0: the type
+    has none), else 16-bit c16, else 32-bit c32. The fixed forms are the
+    caller's.                                                              */
+static inline void
+s_w_head (s_w_t *w, size_t n, unsigned char c8, unsigned char c16,
+          unsigned char c32)
+{
+    if (c8 && n < 256) {
+        *w->p++ = c8;
+        *w->p++ = (unsigned char) n;
+    }
+    else if (n < 65536) {
+        *w->p++ = c16;
+        s_w_be (w, n, 2);
+    }
+    else {
+        *w->p++ = c32;
+        s_w_be (w, n, 4);
+    }
+}
+
+/*  len bytes of data, after their head.                                   */
+static inline void
+s_w_body (s_w_t *w, const void *data, size_t len)
+{
+    if (len)
+        memcpy (w->p, data, len);
+    w->p += len;
+}
+
 static inline void
 s_w_array (s_w_t *w, size_t n)
 {
     if (n < 16)
         *w->p++ = (unsigned char) (0x90 | n);
-    else if (n < 65536) {
-        *w->p++ = 0xdc;
-        s_w_be (w, n, 2);
-    }
-    else {
-        *w->p++ = 0xdd;
-        s_w_be (w, n, 4);
-    }
+    else
+        s_w_head (w, n, 0, 0xdc, 0xdd);
 }
 
 /*  A string of len bytes (its strlen, as msgpack-c's users give it).      */
@@ -323,41 +347,16 @@ s_w_str (s_w_t *w, const char *text, size_t len)
 {
     if (len < 32)
         *w->p++ = (unsigned char) (0xa0 | len);
-    else if (len < 256) {
-        *w->p++ = 0xd9;
-        *w->p++ = (unsigned char) len;
-    }
-    else if (len < 65536) {
-        *w->p++ = 0xda;
-        s_w_be (w, len, 2);
-    }
-    else {
-        *w->p++ = 0xdb;
-        s_w_be (w, len, 4);
-    }
-    if (len)
-        memcpy (w->p, text, len);
-    w->p += len;
+    else
+        s_w_head (w, len, 0xd9, 0xda, 0xdb);
+    s_w_body (w, text, len);
 }
 
 static inline void
 s_w_bin (s_w_t *w, const void *data, size_t len)
 {
-    if (len < 256) {
-        *w->p++ = 0xc4;
-        *w->p++ = (unsigned char) len;
-    }
-    else if (len < 65536) {
-        *w->p++ = 0xc5;
-        s_w_be (w, len, 2);
-    }
-    else {
-        *w->p++ = 0xc6;
-        s_w_be (w, len, 4);
-    }
-    if (len)
-        memcpy (w->p, data, len);
-    w->p += len;
+    s_w_head (w, len, 0xc4, 0xc5, 0xc6);
+    s_w_body (w, data, len);
 }
 
 /*  Makes room for most bytes at the end of out and points w there.
