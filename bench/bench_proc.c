@@ -106,6 +106,17 @@ bench_proc_stop (pid_t pid, double timeout_s)
     return status;
 }
 
+void
+bench_cleanup (char *root, bool keep)
+{
+    bench_proc_stop_all ();
+    if (root[0] && !keep)
+        bench_remove_tree (root);
+    else if (root[0])
+        fprintf (stderr, "%s: kept %s\n", BENCH_PROG, root);
+    root[0] = 0;
+}
+
 bool
 bench_wait_file (pid_t pid, const char *path, double timeout_s)
 {

@@ -59,6 +59,11 @@ void bench_proc_forget (pid_t pid);
 /*  Stops every listed child (at exit).                                    */
 void bench_proc_stop_all (void);
 
+/*  At exit: every listed child stopped, then root (the run's temporary
+    folder, "" for none) removed, or named on stderr when keep; root is
+    then "".                                                               */
+void bench_cleanup (char *root, bool keep);
+
 /*  A TCP port on 127.0.0.1 that was free when asked, or -1.               */
 int bench_free_port (void);
 

@@ -124,12 +124,7 @@ static bool s_tty;        /* stderr is a terminal: show progress             */
 static void
 s_cleanup (void)
 {
-    bench_proc_stop_all ();
-    if (s_root[0] && !s_keep)
-        bench_remove_tree (s_root);
-    else if (s_root[0])
-        fprintf (stderr, "%s: kept %s\n", BENCH_PROG, s_root);
-    s_root[0] = 0;
+    bench_cleanup (s_root, s_keep);
 }
 
 /*  ---- options and results ----------------------------------------------- */
