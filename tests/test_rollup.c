@@ -53,6 +53,8 @@ static lnt_ref_t *s_ref;      /* the reference data, plus Makassar (WITA) */
 static lnt_rollup_t *s_pending; /* the pending set the changes go through */
 static uint64_t s_version;    /* versions of the sections written         */
 
+static lnt_ref_t *s_ref_new (void);
+
 //  ---- records ------------------------------------------------------------
 
 //  A record with the bodies it points into
@@ -603,21 +605,8 @@ s_test_suggestions (void)
 static void
 s_test_no_sla (void)
 {
-    lnt_ref_t *ref = lnt_ref_new ();
-    if (!ref)
-        s_fail ("out of memory");
+    lnt_ref_t *ref = s_ref_new ();
     lnt_why_t why = {""};
-    for (size_t i = 0; i < lnt_ref_part_count; i++) {
-        char path[4096], *text;
-        size_t len;
-        snprintf (path, sizeof path, "%s/%s", s_ref_dir,
-                  lnt_ref_parts[i].file);
-        if (lnt_ref_read_file (path, &text, &len))
-            s_fail (path);
-        if (lnt_ref_load (ref, lnt_ref_parts[i].name, text, len, &why))
-            s_fail (why.text);
-        free (text);
-    }
     const char *sla = "class,verify_days,verify_day_kind,resolve_days,"
                       "resolve_day_kind\nsuggestion,3,working,14,calendar\n";
     if (lnt_ref_load (ref, "sla", sla, strlen (sla), &why))
