@@ -58,11 +58,8 @@ s_floor_hub (const char *endpoint, const char *dir, size_t map)
     MDB_dbi dbi;
     int rc = 0, linger = 0;
     zmq_setsockopt (router, ZMQ_LINGER, &linger, sizeof linger);
-    if (zmq_bind (router, endpoint) != 0 || mkdir (dir, 0750) != 0
-        || mdb_env_create (&env) || mdb_env_set_mapsize (env, map)
-        || mdb_env_open (env, dir, 0, 0640)
-        || mdb_txn_begin (env, NULL, 0, &txn)
-        || mdb_dbi_open (txn, NULL, 0, &dbi) || mdb_txn_commit (txn))
+    if (zmq_bind (router, endpoint) != 0
+        || bench_floor_env_new (dir, map, &env, &dbi))
         _exit (2);
     for (;;) {
         zmq_msg_t id, body;
@@ -202,6 +199,34 @@ s_mdb_fail (const char *what, int rc)
     fprintf (stderr, "%s: floor: %s: %s\n", BENCH_PROG, what,
              mdb_strerror (rc));
     return LNT_ESTORE;
+}
+
+int
+bench_floor_env_new (const char *dir, size_t map, MDB_env **env,
+                     MDB_dbi *dbi)
+{
+    MDB_txn *txn;
+    int rc;
+    *env = NULL;
+    if (mkdir (dir, 0750) != 0)
+        return -1;
+    if ((rc = mdb_env_create (env)))
+        return rc;
+    if ((rc = mdb_env_set_mapsize (*env, map))
+        || (rc = mdb_env_open (*env, dir, 0, 0640))
+        || (rc = mdb_txn_begin (*env, NULL, 0, &txn)))
+        goto fail;
+    if ((rc = mdb_dbi_open (txn, NULL, 0, dbi))) {
+        mdb_txn_abort (txn);
+        goto fail;
+    }
+    if ((rc = mdb_txn_commit (txn)))
+        goto fail;
+    return 0;
+fail:
+    mdb_env_close (*env);
+    *env = NULL;
+    return rc;
 }
 
 int

@@ -147,10 +147,7 @@ s_subscriber (bench_mqtt_t *m, int port, int pipe_fd, const char *dir,
     MDB_env *env = NULL;
     MDB_txn *txn;
     MDB_dbi dbi;
-    if (mkdir (dir, 0750) != 0 || mdb_env_create (&env)
-        || mdb_env_set_mapsize (env, map) || mdb_env_open (env, dir, 0, 0640)
-        || mdb_txn_begin (env, NULL, 0, &txn)
-        || mdb_dbi_open (txn, NULL, 0, &dbi) || mdb_txn_commit (txn))
+    if (bench_floor_env_new (dir, map, &env, &dbi))
         _exit (2);
     mosquitto_lib_init ();
     struct mosquitto *mosq = mosquitto_new ("lontar-bench-sub", true, &sub);
