@@ -147,10 +147,12 @@ s_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn, lnt_suggestion_t *s,
     if (s->privacy == LNT_PR_CONFIDENTIAL && !priv.text[0])
         return lnt_why (why, LNT_EINVAL, "new suggestion \"%.60s\": text is "
                         "empty; it is required", s->subject);
-    /* What lnt_node_next_number would do, without reading the counter a
-       second time: only checks ran since it was read.                   */
-    if ((rc = lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, counter, n)))
+    /* Only checks ran since the counter was read: its second read is
+       the store's kept u64, not another lookup.                         */
+    uint64_t taken;
+    if ((rc = lnt_node_next_number (txn, counter, &taken)))
         return rc;
+    assert (taken == n);
     lnt_buf_t *body = lnt_node_body_buf (node);
     rc = lnt_codec_suggestion_encode (s, body);
     if (!rc)
