@@ -546,12 +546,21 @@ lnt_apply_batches (lnt_node_t *hub, lnt_apply_item_t *items, size_t n,
     if (!g)
         return LNT_ENOMEM;
     uint64_t version;
+    int rc = lnt_apply_settle (g, items, n, now, stats, &version);
+    lnt_apply_group_destroy (&g);
+    return rc;
+}
+
+int
+lnt_apply_settle (lnt_apply_group_t *g, lnt_apply_item_t *items, size_t n,
+                  int64_t now, lnt_apply_stats_t *stats,
+                  uint64_t *ref_version)
+{
     int rc;
     do {
-        if (!(rc = lnt_apply_refresh (hub, &version))
-            && !(rc = lnt_apply_prepare (g, items, n, version)))
+        if (!(rc = lnt_apply_refresh (g->hub, ref_version))
+            && !(rc = lnt_apply_prepare (g, items, n, *ref_version)))
             rc = lnt_apply_commit (g, now, stats);
     } while (rc == LNT_APPLY_AGAIN);
-    lnt_apply_group_destroy (&g);
     return rc;
 }

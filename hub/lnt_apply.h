@@ -140,6 +140,14 @@ int lnt_apply_prepare (lnt_apply_group_t *g, lnt_apply_item_t *items,
 int lnt_apply_commit (lnt_apply_group_t *g, int64_t now,
                       lnt_apply_stats_t *stats);
 
+/*  Refreshes, prepares and commits items (n of them) with g until the
+    commit is not LNT_APPLY_AGAIN; ref_version gets the version of the
+    reference data last refreshed. What lnt_apply_batches does with a
+    group of its own. 0 or a store error, as lnt_apply_commit.            */
+int lnt_apply_settle (lnt_apply_group_t *g, lnt_apply_item_t *items,
+                      size_t n, int64_t now, lnt_apply_stats_t *stats,
+                      uint64_t *ref_version);
+
 /*  Dead letters: LNT_DB_DEAD, key office (8 bytes, NUL-padded),
     incarnation and sequence (8 bytes each, big-endian); value the reason,
     a NUL, and the change re-encoded from what was decoded (nothing when it

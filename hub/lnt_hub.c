@@ -368,14 +368,12 @@ s_refresh_ref (s_hub_t *hub)
 static int
 s_commit_here (s_hub_t *hub, s_turn_t *t, int rc)
 {
-    while (rc == LNT_APPLY_AGAIN) {
-        s_refresh_ref (hub);
-        rc = lnt_apply_prepare (t->group, t->items, t->pending,
-                                hub->ref_version);
-        if (!rc)
-            rc = lnt_apply_commit (t->group, lnt_time_now_ms (), &hub->stats);
-    }
-    return rc;
+    if (rc != LNT_APPLY_AGAIN)
+        return rc;
+    assert (!hub->busy); /* the writer reads the reference data too     */
+    return lnt_apply_settle (t->group, t->items, t->pending,
+                             lnt_time_now_ms (), &hub->stats,
+                             &hub->ref_version);
 }
 
 /*  Waits for the writer's commit of turn[!cur], if one runs, and answers
