@@ -469,6 +469,16 @@ s_written_load (lnt_node_t *self, lnt_txn_t *txn)
     w->meta_changes = lnt_txn_changes (txn, LNT_DB_META);
 }
 
+/*  Makes record the empty record that change is the first write to.     */
+static void
+s_record_fresh (lnt_record_t *record, const lnt_change_t *change)
+{
+    memset (record, 0, sizeof *record);
+    record->kind = change->kind;
+    memcpy (record->id, change->id, sizeof record->id);
+    memcpy (record->office, change->office, sizeof record->office);
+}
+
 /*  Stores the record of change (its section's new state) in txn. A new
     record whose key is past every key in the records is appended: no
     lookup before the put, and no search in it. Otherwise, or when that
@@ -482,10 +492,7 @@ s_record_put (lnt_node_t *self, lnt_txn_t *txn, const lnt_change_t *change)
     char rkey[LNT_ID_MAX + 2];
     size_t rlen = lnt_node_key (change->kind, change->id, rkey);
     int rc;
-    memset (&record, 0, sizeof record);
-    record.kind = change->kind;
-    memcpy (record.id, change->id, sizeof record.id);
-    memcpy (record.office, change->office, sizeof record.office);
+    s_record_fresh (&record, change);
     record.sec[change->section] = change->state;
     if (!self->written.no_append) {
         lnt_buf_reset (buf);
@@ -500,12 +507,8 @@ s_record_put (lnt_node_t *self, lnt_txn_t *txn, const lnt_change_t *change)
         self->written.no_append = true;
     }
     rc = lnt_node_get (txn, change->kind, change->id, &record, NULL);
-    if (rc == LNT_ENOTFOUND) {
-        memset (&record, 0, sizeof record);
-        record.kind = change->kind;
-        memcpy (record.id, change->id, sizeof record.id);
-        memcpy (record.office, change->office, sizeof record.office);
-    }
+    if (rc == LNT_ENOTFOUND)
+        s_record_fresh (&record, change);
     else if (rc)
         return rc == LNT_EINVAL ? LNT_ESTORE : rc;
     record.sec[change->section] = change->state;
