@@ -10,11 +10,6 @@
 #include "lnt_codec_object.h"
 #include "lnt_pack.h"
 
-
-
-
-
-
 /*  Decoding context: the array being read, and which record it is.        */
 typedef struct {
     const msgpack_object_array *a; /* the fields                           */
@@ -110,8 +105,6 @@ s_get_bool (s_in_t *in, uint32_t i, const char *field, bool *value)
     return 0;
 }
 
-
-
 /*  An unpacked document: its root object and the zone holding its tree.
     Strings and bins point into the data that was unpacked.               */
 typedef struct {
@@ -202,8 +195,6 @@ s_unpack (s_doc_t *un, const void *data, size_t len, uint32_t min,
     in->a = &un->data.via.array;
     return 0;
 }
-
-/*  ---- sections, records and changes ------------------------------------ */
 
 /*  ---- packing by hand ---------------------------------------------------- */
 
@@ -403,6 +394,7 @@ s_w_section (s_w_t *w, const lnt_section_t *sec)
     s_w_bin (w, sec->body, sec->deleted ? 0 : sec->body_len);
 }
 
+/*  ---- sections, records and changes ------------------------------------ */
 
 /*  Reads version, node, deleted and body from four consecutive fields.     */
 static int

@@ -6,10 +6,6 @@
 #include "lnt_pack.h"
 #include "lnt_msg.h"
 
-
-
-
-
 /*  Fields of each type after [version, type], in order.                   */
 static int
 s_field_count (uint8_t type)
@@ -22,7 +18,8 @@ s_field_count (uint8_t type)
         case LNT_MSG_DOWN_ACK:
         case LNT_MSG_ACK: return 1;
         case LNT_MSG_QUERY: return 3;
-        case LNT_MSG_WELCOME: return 4; /* + version (optional)              */
+        case LNT_MSG_WELCOME: return 4; /* + version, down_from, restore
+                                           (optional)                    */
         case LNT_MSG_REFUSE: return 3;
         case LNT_MSG_ANSWER: return 2;
         default: return -1;
@@ -127,8 +124,6 @@ lnt_msg_encode (const lnt_msg_t *m, lnt_buf_t *out)
 }
 
 /*  ---- decoding ---------------------------------------------------------- */
-
-
 
 typedef struct {
     const msgpack_object *f; /* the message's fields                       */
