@@ -780,10 +780,12 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     /* Where each office stands in the hub's log, for the offices query. */
     const char *offices[64];
     uint64_t acked[64];
+    s_conn_t *saving[64]; /* the connection of each office              */
     size_t n = 0;
     for (s_conn_t *conn = zhashx_first (hub->conns); conn && n < 64;
          conn = zhashx_next (hub->conns))
         if (conn->welcomed && conn->down_acked != conn->down_saved) {
+            saving[n] = conn;
             offices[n] = conn->office;
             acked[n++] = conn->down_acked;
         }
@@ -791,11 +793,8 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     if (lnt_apply_down_acked (hub->node, offices, acked, n) != 0)
         lnt_log_warning ("hub - recording the offices' down positions failed");
     else
-        for (s_conn_t *conn = zhashx_first (hub->conns); conn;
-             conn = zhashx_next (hub->conns))
-            for (size_t i = 0; i < n; i++)
-                if (offices[i] == conn->office)
-                    conn->down_saved = conn->down_acked;
+        for (size_t i = 0; i < n; i++)
+            saving[i]->down_saved = acked[i];
     s_refresh_ref (hub);
     s_pump (hub);
     sd_notifyf (0, "STATUS=%zu connections, %llu changes applied",
