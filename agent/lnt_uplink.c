@@ -304,22 +304,19 @@ s_log_matches (s_agent_t *a, uint64_t seq, uint64_t version)
     if (seq == 0 || version == 0)
         return true;
     lnt_txn_t *txn = NULL;
-    bool same = false;
     /* A store that cannot be read now is not proof of anything: a new
        incarnation costs a full restore, so only a real mismatch counts. */
     if (lnt_store_read (lnt_node_store (a->node), &txn) != 0)
         return true;
-    {
-        unsigned char key[8];
-        const void *v;
-        size_t vl;
-        lnt_change_t c;
-        lnt_store_key_u64 (seq, key);
-        same = lnt_txn_get (txn, LNT_DB_LOG, key, 8, &v, &vl) == 0
-               && lnt_codec_change_decode (v, vl, &c, NULL) == 0
-               && c.state.version == version;
-        lnt_txn_end (&txn);
-    }
+    unsigned char key[8];
+    const void *v;
+    size_t vl;
+    lnt_change_t c;
+    lnt_store_key_u64 (seq, key);
+    bool same = lnt_txn_get (txn, LNT_DB_LOG, key, 8, &v, &vl) == 0
+                && lnt_codec_change_decode (v, vl, &c, NULL) == 0
+                && c.state.version == version;
+    lnt_txn_end (&txn);
     return same;
 }
 
