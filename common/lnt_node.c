@@ -13,17 +13,16 @@
 #define LNT_STORE_FORMAT 1 /* bumped when the store's layout changes      */
 
 /*  What a node remembers of the write transaction it last wrote a section
-    in: the writes of one transaction (an import of many rows) then read
-    the log's last entry, the clock and the node id once, not once each.
-    It holds while the transaction is the same and neither the log nor
-    meta has changed since but through this node's own writes.           */
+    in: the writes of one transaction (an import of many rows) then find
+    the log's last entry once, not once each. It holds while the
+    transaction is the same and the log has not changed since but through
+    this node's own writes. The clock and the node id in meta are read
+    each write: the store keeps those u64 values for the transaction.    */
 typedef struct {
     uint64_t serial;       /* lnt_txn_serial of that transaction; 0: none */
     uint64_t log_changes;  /* lnt_txn_changes of the log after our write  */
-    uint64_t meta_changes; /* and of meta                                 */
     uint64_t head;         /* the log's last sequence                     */
-    uint64_t clock;        /* the last version written or seen            */
-    uint64_t node_id;      /* the node id in meta                         */
+    uint64_t last_version; /* the version of its change                   */
     bool no_append;        /* a new record's key was not the greatest     */
 } s_written_t;
 
@@ -442,31 +441,21 @@ s_copy (char *dst, size_t size, const char *src)
     dst[len] = 0;
 }
 
-/*  Fills self->written for txn from the log's last entry and meta, unless
-    it already holds for txn.                                              */
+/*  Fills self->written for txn from the log's last entry, unless it
+    already holds for txn.                                                 */
 static void
 s_written_load (lnt_node_t *self, lnt_txn_t *txn)
 {
     s_written_t *w = &self->written;
     uint64_t serial = lnt_txn_serial (txn);
     if (w->serial == serial
-        && w->log_changes == lnt_txn_changes (txn, LNT_DB_LOG)
-        && w->meta_changes == lnt_txn_changes (txn, LNT_DB_META))
+        && w->log_changes == lnt_txn_changes (txn, LNT_DB_LOG))
         return;
     if (w->serial != serial)
         w->no_append = false;
-    /* The clock: past the last version this node wrote (its log's last
-       entry) and every version it saw (meta, moved by replication).     */
-    uint64_t last_version;
-    w->head = s_log_last (txn, &last_version);
-    uint64_t seen = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
-    w->clock = seen > last_version ? seen : last_version;
-    /* The id is read in the transaction: another process (the daemon)
-       may have taken a new incarnation since this node was opened.     */
-    w->node_id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", self->id);
+    w->head = s_log_last (txn, &w->last_version);
     w->serial = serial;
     w->log_changes = lnt_txn_changes (txn, LNT_DB_LOG);
-    w->meta_changes = lnt_txn_changes (txn, LNT_DB_META);
 }
 
 /*  Makes record the empty record that change is the first write to.     */
@@ -530,9 +519,16 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
     assert (section == LNT_SECTION_OFFICE || section == LNT_SECTION_PROVINCE);
     s_written_load (self, txn);
     s_written_t *w = &self->written;
-    lnt_clock_t clock = {w->clock, self->clock_source, self->clock_arg};
+    /* The clock: past the last version this node wrote (its log's last
+       entry) and every version it saw (meta, moved by replication).     */
+    uint64_t seen = lnt_txn_get_u64 (txn, LNT_DB_META, "clock", 0);
+    lnt_clock_t clock = {seen > w->last_version ? seen : w->last_version,
+                         self->clock_source, self->clock_arg};
+    /* The id is read in the transaction: another process (the daemon)
+       may have taken a new incarnation since this node was opened.     */
+    uint64_t node_id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", self->id);
     lnt_change_t change = {kind, "", "", (uint8_t) section,
-                           {true, lnt_clock_tick (&clock), w->node_id,
+                           {true, lnt_clock_tick (&clock), node_id,
                             deleted, deleted ? NULL : body,
                             deleted ? 0 : len}};
     s_copy (change.id, sizeof change.id, id);
@@ -552,9 +548,8 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
         return rc;
     }
     w->head = head;
-    w->clock = clock.last;
+    w->last_version = clock.last;
     w->log_changes = lnt_txn_changes (txn, LNT_DB_LOG);
-    w->meta_changes = lnt_txn_changes (txn, LNT_DB_META);
     if (seq)
         *seq = head;
     return 0;
