@@ -137,7 +137,14 @@ int lnt_txn_drop (lnt_txn_t *txn, lnt_db_t db);
 size_t lnt_txn_count (lnt_txn_t *txn, lnt_db_t db);
 
 /*  Helpers for 64-bit values kept under a text key in LNT_DB_META or
-    LNT_DB_COUNTERS, stored big-endian. get returns dflt when absent.      */
+    LNT_DB_COUNTERS, stored big-endian. get returns dflt when absent.
+    The transaction keeps the last few such values (keys under 32 bytes)
+    it read or wrote: reading one again while its database is unchanged
+    costs no lookup, and a put reaches LMDB only before the next other
+    access to its database, when its slot is reused, or at the commit, so
+    put's 0 may be followed by LNT_EMAPFULL or LNT_ESTORE from that later
+    call (or from lnt_store_write). Callers may lean on this to read a
+    counter or meta's clock once per row of a long write.                 */
 uint64_t lnt_txn_get_u64 (lnt_txn_t *txn, lnt_db_t db, const char *key,
                           uint64_t dflt);
 int lnt_txn_put_u64 (lnt_txn_t *txn, lnt_db_t db, const char *key,
