@@ -161,5 +161,7 @@ add_suggestions 3503 2 "sesudah jam"
 declare -x EXPECT_3503=$((EXPECT_3503 + 3))
 wait_synced 20 3503
 check_union 3503
+# Nothing refused above left a rollup that differs from the records.
+expect_exit 0 "$HUB" verify --data "$HUB_DIR"
 
 repl_finish
