@@ -47,7 +47,7 @@ s_get_i64 (s_in_t *in, uint32_t i, const char *field, int64_t lo, int64_t hi,
            int64_t *value)
 {
     const msgpack_object *o = &in->a->ptr[i];
-    int64_t v;
+    int64_t v = 0;
     if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
         if (o->via.u64 > (uint64_t) INT64_MAX)
             return s_bad (in, i, field, "is out of range");
@@ -77,7 +77,7 @@ static int
 s_get_small (s_in_t *in, uint32_t i, const char *field, int hi,
              uint8_t *value)
 {
-    int64_t v;
+    int64_t v = 0;
     int rc = s_get_i64 (in, i, field, 0, hi, &v);
     if (!rc)
         *value = (uint8_t) v;
@@ -88,7 +88,7 @@ static int
 s_get_int (s_in_t *in, uint32_t i, const char *field, int lo, int hi,
            int *value)
 {
-    int64_t v;
+    int64_t v = 0;
     int rc = s_get_i64 (in, i, field, lo, hi, &v);
     if (!rc)
         *value = (int) v;
