@@ -61,24 +61,18 @@ s_copy_text (char *dst, const char *src, size_t size)
     memcpy (dst, src, len < size ? len + 1 : size);
 }
 
-/*  "suggestion/2026": the name of a year's counter, made by hand (this
-    runs for every suggestion imported). Years are checked to be 2000-2100
-    later; any int fits the buffer.                                        */
-static void
-s_counter_name (char *buf, int year)
+/*  The number a new record of kind takes: id holds its id made with
+    number 0 (its last width digits are zeros), the part before them is
+    the prefix of the office-year's numbers.                              */
+static int
+s_next_number (lnt_node_t *node, lnt_txn_t *txn, uint8_t kind,
+               const char *id, int width, uint64_t *n)
 {
-    static const char prefix[] = "suggestion/";
-    char digits[16], *d = digits + sizeof digits;
-    unsigned v = year < 0 ? 0u - (unsigned) year : (unsigned) year;
-    do
-        *--d = (char) ('0' + v % 10);
-    while ((v /= 10) != 0);
-    if (year < 0)
-        *--d = '-';
-    size_t n = (size_t) (digits + sizeof digits - d);
-    memcpy (buf, prefix, sizeof prefix - 1);
-    memcpy (buf + sizeof prefix - 1, d, n);
-    buf[sizeof prefix - 1 + n] = 0;
+    char prefix[LNT_ID_MAX + 1];
+    size_t len = strlen (id) - (size_t) width;
+    memcpy (prefix, id, len);
+    prefix[len] = 0;
+    return lnt_node_next_number (node, txn, kind, prefix, width, n);
 }
 
 /*  Adds a suggestion in txn; known: what lnt_suggestion_check_known may
@@ -112,13 +106,15 @@ s_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn, lnt_suggestion_t *s,
     lnt_date_to_ymd (lnt_time_local_day (s->received,
                                          lnt_ref_utc_offset (ref, office)),
                      &year, &mon, &day);
-    char counter[32];
-    s_counter_name (counter, year);
-    /* The number is taken only once the record passed its checks: in an
-       import that goes on past bad rows, a refused row must not use one
-       up and leave a gap in the tracking numbers.                        */
-    uint64_t n = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, counter, 0) + 1;
-    int rc;
+    /* The number is taken when the record is written, after its checks:
+       in an import that goes on past bad rows, a refused row must not use
+       one up and leave a gap in the tracking numbers.                    */
+    uint64_t n;
+    lnt_id_suggestion (s->id, office, year, 0);
+    int rc = s_next_number (node, txn, LNT_KIND_SUGGESTION, s->id,
+                            LNT_ID_SUGGESTION_DIGITS, &n);
+    if (rc)
+        return rc;
     /* The node's code always fits (lnt_node checks it); cut as snprintf
        would if it did not.                                               */
     size_t olen = strnlen (office, sizeof s->office - 1);
@@ -147,12 +143,6 @@ s_suggestion_add_txn (lnt_node_t *node, lnt_txn_t *txn, lnt_suggestion_t *s,
     if (s->privacy == LNT_PR_CONFIDENTIAL && !priv.text[0])
         return lnt_why (why, LNT_EINVAL, "new suggestion \"%.60s\": text is "
                         "empty; it is required", s->subject);
-    /* Only checks ran since the counter was read: its second read is
-       the store's kept u64, not another lookup.                         */
-    uint64_t taken;
-    if ((rc = lnt_node_next_number (txn, counter, &taken)))
-        return rc;
-    assert (taken == n);
     lnt_buf_t *body = lnt_node_body_buf (node);
     rc = lnt_codec_suggestion_encode (s, body);
     if (!rc)
@@ -370,23 +360,20 @@ lnt_office_rb_add_txn (lnt_node_t *node, lnt_txn_t *txn, lnt_rb_item_t *r,
                        lnt_why_t *why)
 {
     const char *office = lnt_node_code (node);
-    char counter[32];
     uint64_t n;
     if (r->year < 2000 || r->year > 2100)
         return lnt_why (why, LNT_EINVAL, "new action-plan item \"%.60s\": "
                         "year %d is not 2000-2100", r->activity, r->year);
-    snprintf (counter, sizeof counter, "rb/%d", r->year);
-    /* As for suggestions: check before the number is taken.              */
-    n = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, counter, 0) + 1;
-    snprintf (r->office, sizeof r->office, "%s", office);
-    lnt_id_rb_item (r->id, office, r->year, n);
-    int rc = lnt_rb_item_check (r, lnt_node_ref (node), why);
-    uint64_t taken;
-    if (!rc)
-        rc = lnt_node_next_number (txn, counter, &taken);
+    /* As for suggestions: the number is taken when the item is written. */
+    lnt_id_rb_item (r->id, office, r->year, 0);
+    int rc = s_next_number (node, txn, LNT_KIND_RB_ITEM, r->id,
+                            LNT_ID_RB_DIGITS, &n);
     if (rc)
         return rc;
-    assert (taken == n);
+    snprintf (r->office, sizeof r->office, "%s", office);
+    lnt_id_rb_item (r->id, office, r->year, n);
+    if ((rc = lnt_rb_item_check (r, lnt_node_ref (node), why)))
+        return rc;
     return s_rb_write (node, txn, r, why);
 }
 

@@ -155,34 +155,6 @@ typedef struct {
     bool ref_changed;     /* reference data came down                       */
 } s_down_t;
 
-/*  A record of our own that came back from the hub (RESTORE, after our
-    store went back in time) may carry a number past our counter for its
-    year: move the counter on, or the next `suggestion add` or `rb add`
-    would take that number again and overwrite the record.               */
-static int
-s_keep_counter (lnt_txn_t *txn, const char *office, const lnt_change_t *c)
-{
-    size_t olen = strlen (office);
-    if (strncmp (c->id, office, olen) != 0 || c->id[olen] != '-')
-        return 0;
-    const char *rest = c->id + olen + 1;
-    int year = 0, end = 0;
-    unsigned long long n = 0;
-    char counter[32];
-    if (c->kind == LNT_KIND_SUGGESTION
-        && sscanf (rest, "%d-%llu%n", &year, &n, &end) == 2 && !rest[end])
-        snprintf (counter, sizeof counter, "suggestion/%d", year);
-    else if (c->kind == LNT_KIND_RB_ITEM
-             && sscanf (rest, "RB-%d-%llu%n", &year, &n, &end) == 2
-             && !rest[end])
-        snprintf (counter, sizeof counter, "rb/%d", year);
-    else
-        return 0;
-    if (n <= lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, counter, 0))
-        return 0;
-    return lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, counter, n);
-}
-
 static int
 s_down_fn (lnt_txn_t *txn, void *arg)
 {
@@ -217,8 +189,8 @@ s_down_fn (lnt_txn_t *txn, void *arg)
             if (rc == LNT_ENOTFOUND)
                 rc = 0;
         }
-        if (!rc)
-            rc = s_keep_counter (txn, lnt_node_code (d->agent->node), &c);
+        /* A record of our own that came back moves the office-year's
+           next tracking number on by being in the records.              */
         if (rc)
             return rc;
         if (c.state.version > max_version)

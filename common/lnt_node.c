@@ -26,9 +26,26 @@ typedef struct {
     bool no_append;        /* a new record's key was not the greatest     */
 } s_written_t;
 
+/*  What a node remembers of the last tracking number it handed out, so
+    that the rows of an import do not search the records for each number.
+    It holds in the transaction of serial while the records have changed
+    since only by the write of the record numbered last + 1, which moves
+    it on (lnt_node_write_section).                                       */
+typedef struct {
+    uint64_t serial;       /* lnt_txn_serial of that transaction; 0: none */
+    uint64_t changes;      /* lnt_txn_changes of the records it holds at  */
+    char base[LNT_ID_MAX + 2]; /* the kind byte and the ids' prefix       */
+    size_t base_len;       /* its length                                  */
+    int width;             /* digits a number is padded to                */
+    uint64_t last;         /* the greatest number among the records       */
+    char next[LNT_ID_MAX + 2]; /* the key of number last + 1              */
+    size_t next_len;       /* its length; 0: not handed out               */
+} s_numbers_t;
+
 struct lnt_node_t {
     lnt_store_t *store;       /* the store                                 */
     s_written_t written;      /* the transaction last written in           */
+    s_numbers_t numbers;      /* the tracking number last handed out       */
     lnt_buf_t record_buf;     /* encoded record, reused write to write     */
     lnt_buf_t change_buf;     /* encoded change, reused write to write     */
     lnt_buf_t body_buf;       /* a caller's encoded body, reused likewise  */
@@ -383,14 +400,157 @@ lnt_node_get (lnt_txn_t *txn, uint8_t kind, const char *id,
     return lnt_codec_record_decode (val, len, record, why);
 }
 
-int
-lnt_node_next_number (lnt_txn_t *txn, const char *name, uint64_t *n)
+/*  The key of number n under base (base_len bytes: the kind byte and the
+    prefix), n in decimal padded with zeros to width digits, into key
+    (LNT_ID_MAX + 2 bytes). Its length, or 0 when it does not fit.        */
+static size_t
+s_number_key (const char *base, size_t base_len, uint64_t n, int width,
+              char *key)
 {
-    uint64_t next = lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, name, 0) + 1;
-    int rc = lnt_txn_put_u64 (txn, LNT_DB_COUNTERS, name, next);
-    if (!rc)
-        *n = next;
+    char digits[24], *d = digits + sizeof digits;
+    do
+        *--d = (char) ('0' + n % 10);
+    while ((n /= 10) != 0);
+    while (digits + sizeof digits - d < width && d > digits)
+        *--d = '0';
+    size_t len = (size_t) (digits + sizeof digits - d);
+    if (base_len + len > LNT_ID_MAX + 1)
+        return 0;
+    memcpy (key, base, base_len);
+    memcpy (key + base_len, d, len);
+    return base_len + len;
+}
+
+/*  Whether the records hold number n under base. 0 and sets *found, or a
+    store error.                                                          */
+static int
+s_number_exists (lnt_txn_t *txn, const char *base, size_t base_len,
+                 uint64_t n, int width, bool *found)
+{
+    char key[LNT_ID_MAX + 2];
+    const void *v;
+    size_t vl, len = s_number_key (base, base_len, n, width, key);
+    int rc = len ? lnt_txn_get (txn, LNT_DB_RECORDS, key, len, &v, &vl)
+                 : LNT_ENOTFOUND;
+    *found = rc == 0;
+    return rc == LNT_ENOTFOUND ? 0 : rc;
+}
+
+/*  The greatest number among the records' keys under base, into *last (0
+    when there is none). Numbers are handed out one after the other, so
+    they have no gap; padded to width digits, they sort as numbers do
+    until one needs more digits: 1000000 sorts before 999999. So the last
+    key under base is the greatest number unless it is all nines, and then
+    the numbers after it are looked for one by one, by doubling steps and
+    halving. 0 or a store error.                                          */
+static int
+s_number_find (lnt_txn_t *txn, const char *base, size_t base_len, int width,
+               uint64_t *last)
+{
+    char key[LNT_ID_MAX + 3];
+    const void *k, *v;
+    size_t kl, vl;
+    lnt_cursor_t *cur;
+    memcpy (key, base, base_len);
+    key[base_len] = '9' + 1; /* just past every digit                     */
+    int rc = lnt_cursor_open (txn, LNT_DB_RECORDS, &cur);
+    if (rc)
+        return rc;
+    rc = lnt_cursor_seek (cur, key, base_len + 1, &k, &kl, &v, &vl);
+    if (rc == 0)
+        rc = lnt_cursor_prev (cur, &k, &kl, &v, &vl);
+    else if (rc == LNT_ENOTFOUND)
+        rc = lnt_cursor_last (cur, &k, &kl, &v, &vl);
+    uint64_t n = 0;
+    bool nines = false;
+    if (rc == 0 && kl > base_len && kl - base_len <= 18
+        && memcmp (k, base, base_len) == 0) {
+        const char *d = (const char *) k + base_len;
+        nines = true;
+        for (size_t i = 0; i < kl - base_len; i++) {
+            if (d[i] < '0' || d[i] > '9') {
+                n = 0;
+                nines = false;
+                break;
+            }
+            n = n * 10 + (uint64_t) (d[i] - '0');
+            nines = nines && d[i] == '9';
+        }
+    }
+    lnt_cursor_close (&cur);
+    if (rc && rc != LNT_ENOTFOUND)
+        return rc;
+    rc = 0;
+    bool found = nines;
+    uint64_t step = 1;
+    /* n is there; find a step past it that is not, then halve.          */
+    while (!rc && found && (rc = s_number_exists (txn, base, base_len,
+                                                  n + step, width, &found))
+                               == 0
+           && found) {
+        n += step;
+        step *= 2;
+    }
+    for (uint64_t hi = n + step; !rc && nines && hi - n > 1;) {
+        uint64_t mid = n + (hi - n) / 2;
+        if ((rc = s_number_exists (txn, base, base_len, mid, width, &found)))
+            break;
+        if (found)
+            n = mid;
+        else
+            hi = mid;
+    }
+    *last = n;
     return rc;
+}
+
+int
+lnt_node_next_number (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
+                      const char *prefix, int width, uint64_t *n)
+{
+    s_numbers_t *m = &self->numbers;
+    size_t plen = strnlen (prefix, LNT_ID_MAX + 1);
+    if (plen > LNT_ID_MAX)
+        return LNT_EINVAL;
+    uint64_t serial = lnt_txn_serial (txn);
+    uint64_t changes = lnt_txn_changes (txn, LNT_DB_RECORDS);
+    if (m->serial != serial || m->changes != changes
+        || m->base_len != plen + 1 || m->width != width
+        || m->base[0] != (char) kind
+        || memcmp (m->base + 1, prefix, plen) != 0) {
+        m->serial = 0;
+        m->base[0] = (char) kind;
+        memcpy (m->base + 1, prefix, plen);
+        m->base_len = plen + 1;
+        m->width = width;
+        int rc = s_number_find (txn, m->base, m->base_len, width, &m->last);
+        if (rc)
+            return rc;
+        m->serial = serial;
+        m->changes = changes;
+    }
+    m->next_len = s_number_key (m->base, m->base_len, m->last + 1, width,
+                                m->next);
+    *n = m->last + 1;
+    return 0;
+}
+
+/*  After the record of kind and id was put in txn, the records having
+    changed at before: when it is the number handed out last, the memo
+    moves on to it.                                                       */
+static void
+s_numbers_wrote (lnt_node_t *self, lnt_txn_t *txn, uint64_t before,
+                 uint8_t kind, const char *id)
+{
+    s_numbers_t *m = &self->numbers;
+    if (m->serial != lnt_txn_serial (txn) || m->changes != before
+        || !m->next_len || m->next[0] != (char) kind
+        || strncmp (m->next + 1, id, m->next_len - 1) != 0
+        || id[m->next_len - 1])
+        return;
+    m->last++;
+    m->changes = lnt_txn_changes (txn, LNT_DB_RECORDS);
+    m->next_len = 0;
 }
 
 /*  The last entry of the log: its sequence, and its change's version.
@@ -538,9 +698,12 @@ lnt_node_write_section (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
     lnt_store_key_u64 (head, key);
     lnt_buf_t *buf = &self->change_buf;
     lnt_buf_reset (buf);
+    uint64_t before = lnt_txn_changes (txn, LNT_DB_RECORDS);
     int rc = s_record_put (self, txn, &change);
-    if (!rc)
+    if (!rc) {
+        s_numbers_wrote (self, txn, before, kind, change.id);
         rc = lnt_codec_change_encode (&change, buf);
+    }
     if (!rc)
         rc = lnt_txn_put_last (txn, LNT_DB_LOG, key, 8, buf->data, buf->len);
     if (rc) {

@@ -110,8 +110,16 @@ int lnt_node_get (lnt_txn_t *txn, uint8_t kind, const char *id,
     key holds LNT_ID_MAX + 2 bytes; returns the key's length.             */
 size_t lnt_node_key (uint8_t kind, const char *id, char *key);
 
-/*  Takes the next number of a counter (1 first). 0 or a store error.      */
-int lnt_node_next_number (lnt_txn_t *txn, const char *name, uint64_t *n);
+/*  The number a new record of kind takes after prefix (a suggestion's
+    "3503-2026-", an action-plan item's "3503-RB-2026-"), its ids' numbers
+    padded to width digits: 1 past the greatest number among the records
+    (1 first). It is read from the records, not kept in a counter: a write
+    touches no counter page, and records that came back from the hub move
+    it on by being there. The number is taken when its record is written
+    (lnt_node_write_section); asking again before that gives it again.
+    0, LNT_EINVAL (a prefix too long) or a store error.                   */
+int lnt_node_next_number (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
+                          const char *prefix, int width, uint64_t *n);
 
 /*  Takes a new node id (incarnation) in txn, for a store that went back in
     time. With relog, also empties the log and appends again, from sequence

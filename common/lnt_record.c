@@ -501,7 +501,7 @@ lnt_id_suggestion (char *buf, const char *office, int year, uint64_t n)
         snprintf (buf + id.len, LNT_ID_MAX + 1 - id.len, "%06llu",
                   (unsigned long long) n);
     else
-        s_id_number (&id, (int64_t) n, 6);
+        s_id_number (&id, (int64_t) n, LNT_ID_SUGGESTION_DIGITS);
 }
 
 void
@@ -516,7 +516,7 @@ lnt_id_rb_item (char *buf, const char *office, int year, uint64_t n)
         snprintf (buf + id.len, LNT_ID_MAX + 1 - id.len, "%04llu",
                   (unsigned long long) n);
     else
-        s_id_number (&id, (int64_t) n, 4);
+        s_id_number (&id, (int64_t) n, LNT_ID_RB_DIGITS);
 }
 
 void

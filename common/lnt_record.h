@@ -199,7 +199,10 @@ int lnt_suggestion_due (const lnt_suggestion_t *s, const lnt_ref_t *ref,
                         int32_t *verify_due, int32_t *resolve_due);
 
 /*  Record ids: "3503-2026-000042", "3503-RB-2026-0001",
-    "3503-LKE-2026-A1.3". buf holds LNT_ID_MAX + 1 bytes.                  */
+    "3503-LKE-2026-A1.3". buf holds LNT_ID_MAX + 1 bytes. Numbers are
+    padded with zeros to the digits below, and grow past them.            */
+#define LNT_ID_SUGGESTION_DIGITS 6
+#define LNT_ID_RB_DIGITS 4
 void lnt_id_suggestion (char *buf, const char *office, int year, uint64_t n);
 void lnt_id_rb_item (char *buf, const char *office, int year, uint64_t n);
 void lnt_id_lke_answer (char *buf, const char *office, int year,

@@ -645,6 +645,14 @@ lnt_cursor_last (lnt_cursor_t *self, const void **k, size_t *kl,
 }
 
 int
+lnt_cursor_prev (lnt_cursor_t *self, const void **k, size_t *kl,
+                 const void **v, size_t *vl)
+{
+    MDB_val mk;
+    return s_cursor_get (self, &mk, MDB_PREV, k, kl, v, vl);
+}
+
+int
 lnt_store_backup (lnt_store_t *self, const char *path)
 {
     int fd = open (path, O_WRONLY | O_CREAT | O_EXCL, 0640);

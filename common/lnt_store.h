@@ -166,11 +166,14 @@ int lnt_cursor_open (lnt_txn_t *txn, lnt_db_t db, lnt_cursor_t **cursor);
 void lnt_cursor_close (lnt_cursor_t **cursor_p);
 
 /*  Positions at the first key >= key (klen 0: the first key), or moves to
-    the next, or to the last key. Each returns 0 and sets the borrowed key
-    and value, LNT_ENOTFOUND at the end, or LNT_ESTORE.                    */
+    the next or the previous key, or to the last key. Each returns 0 and
+    sets the borrowed key and value, LNT_ENOTFOUND past either end, or
+    LNT_ESTORE.                                                            */
 int lnt_cursor_seek (lnt_cursor_t *self, const void *key, size_t klen,
                      const void **k, size_t *kl, const void **v, size_t *vl);
 int lnt_cursor_next (lnt_cursor_t *self, const void **k, size_t *kl,
+                     const void **v, size_t *vl);
+int lnt_cursor_prev (lnt_cursor_t *self, const void **k, size_t *kl,
                      const void **v, size_t *vl);
 int lnt_cursor_last (lnt_cursor_t *self, const void **k, size_t *kl,
                      const void **v, size_t *vl);

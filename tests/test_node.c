@@ -681,24 +681,69 @@ done:
     free (tmp);
 }
 
-//  Takes numbers from counters: names[i] for i < count, into numbers
+//  Tracking numbers, read from the records: each step asks for the next
+//  number of kinds[i] under prefixes[i] and, when write[i], writes the
+//  record of that number (as suggestion add does) before the next step
 typedef struct {
-    const char **names;  //  counter names
-    uint64_t *numbers;   //  out: what each got
-    size_t count;        //  how many
-    int result;          //  returned after
+    lnt_node_t *node;        //  the office
+    const uint8_t *kinds;    //  record kinds
+    const char **prefixes;   //  "3503-2026-", "3503-RB-2026-"
+    const bool *write;       //  whether step i writes its record
+    uint64_t *numbers;       //  out: what each step got
+    size_t count;            //  how many steps
+    int result;              //  returned after
 } s_numbers_t;
+
+//  Writes the record of kind whose id is prefix and n padded to width
+static int
+s_number_write (lnt_node_t *node, lnt_txn_t *txn, uint8_t kind,
+                const char *prefix, uint64_t n)
+{
+    char id[LNT_ID_MAX + 1];
+    int width = kind == LNT_KIND_RB_ITEM ? LNT_ID_RB_DIGITS
+                                         : LNT_ID_SUGGESTION_DIGITS;
+    snprintf (id, sizeof id, "%s%0*llu", prefix, width,
+              (unsigned long long) n);
+    return lnt_node_write_section (node, txn, kind, id, "3503",
+                                   LNT_SECTION_OFFICE, "\xc0", 1, false,
+                                   NULL);
+}
 
 static int
 s_numbers_write (lnt_txn_t *txn, void *arg)
 {
     s_numbers_t *n = arg;
     for (size_t i = 0; i < n->count; i++) {
-        int rc = lnt_node_next_number (txn, n->names[i], &n->numbers[i]);
+        int width = n->kinds[i] == LNT_KIND_RB_ITEM
+                        ? LNT_ID_RB_DIGITS : LNT_ID_SUGGESTION_DIGITS;
+        int rc = lnt_node_next_number (n->node, txn, n->kinds[i],
+                                       n->prefixes[i], width,
+                                       &n->numbers[i]);
+        if (!rc && n->write[i])
+            rc = s_number_write (n->node, txn, n->kinds[i], n->prefixes[i],
+                                 n->numbers[i]);
         if (rc)
             return rc;
     }
     return n->result;
+}
+
+//  Writes the records numbered from..to under prefix in one transaction
+typedef struct {
+    lnt_node_t *node;    //  the office
+    uint8_t kind;        //  their kind
+    const char *prefix;  //  their prefix
+    uint64_t from, to;   //  the numbers
+} s_range_t;
+
+static int
+s_range_write (lnt_txn_t *txn, void *arg)
+{
+    s_range_t *r = arg;
+    int rc = 0;
+    for (uint64_t n = r->from; !rc && n <= r->to; n++)
+        rc = s_number_write (r->node, txn, r->kind, r->prefix, n);
+    return rc;
 }
 
 static void
@@ -713,37 +758,71 @@ s_test_next_number (void)
     if (!node)
         goto done;
     lnt_store_t *store = lnt_node_store (node);
-    const char *names[] = {"suggestion-2026", "suggestion-2026", "rb-2026",
-                           "suggestion-2026"};
-    uint64_t numbers[4] = {0};
+    const uint8_t kinds[] = {LNT_KIND_SUGGESTION, LNT_KIND_SUGGESTION,
+                             LNT_KIND_RB_ITEM, LNT_KIND_SUGGESTION,
+                             LNT_KIND_SUGGESTION};
+    const char *prefixes[] = {"3503-2026-", "3503-2026-", "3503-RB-2026-",
+                              "3503-2026-", "3503-2026-"};
+    const bool write[] = {true, true, true, false, true};
+    uint64_t numbers[5] = {0};
 
     //  One at a time, in separate transactions
-    s_numbers_t one = {names, numbers, 1, 0};
+    s_numbers_t one = {node, kinds, prefixes, write, numbers, 1, 0};
     for (uint64_t expect = 1; expect <= 3; expect++) {
         CHECK_INT (lnt_store_write (store, s_numbers_write, &one), 0);
         CHECK (numbers[0] == expect);
     }
-    //  Several in one transaction, two counters
-    s_numbers_t many = {names, numbers, 4, 0};
+    //  Several in one transaction, two kinds; asking again before the
+    //  record is written gives the same number
+    s_numbers_t many = {node, kinds, prefixes, write, numbers, 5, 0};
     CHECK_INT (lnt_store_write (store, s_numbers_write, &many), 0);
     CHECK_INT (numbers[0], 4);
     CHECK_INT (numbers[1], 5);
     CHECK_INT (numbers[2], 1);
     CHECK_INT (numbers[3], 6);
+    CHECK_INT (numbers[4], 6);
     //  An aborted write takes no number
     many.result = LNT_EINVAL;
     CHECK_INT (lnt_store_write (store, s_numbers_write, &many), LNT_EINVAL);
-    s_numbers_t rb = {names + 2, numbers, 1, 0};
+    s_numbers_t rb = {node, kinds + 2, prefixes + 2, write + 2, numbers, 1,
+                      0};
     CHECK_INT (lnt_store_write (store, s_numbers_write, &rb), 0);
     CHECK_INT (numbers[0], 2);
+    //  A record written by another way in the same transaction (one that
+    //  came back from the hub) moves the number on
+    s_range_t back = {node, LNT_KIND_SUGGESTION, "3503-2026-", 7, 9};
+    CHECK_INT (lnt_store_write (store, s_range_write, &back), 0);
+    CHECK_INT (lnt_store_write (store, s_numbers_write, &one), 0);
+    CHECK_INT (numbers[0], 10);
+    //  Past the padded digits: 1000000 sorts before 999999, 10000 before
+    //  9999; all nines with nothing after is the greatest
+    s_range_t wide = {node, LNT_KIND_SUGGESTION, "3503-2027-", 999990,
+                      999999};
+    const uint8_t k2[] = {LNT_KIND_SUGGESTION, LNT_KIND_RB_ITEM};
+    const char *p2[] = {"3503-2027-", "3503-RB-2027-"};
+    const bool w2[] = {false, false};
+    s_numbers_t two = {node, k2, p2, w2, numbers, 2, 0};
+    CHECK_INT (lnt_store_write (store, s_range_write, &wide), 0);
+    CHECK_INT (lnt_store_write (store, s_numbers_write, &two), 0);
+    CHECK_INT (numbers[0], 1000000);
+    CHECK_INT (numbers[1], 1);
+    wide.from = 1000000;
+    wide.to = 1000012;
+    s_range_t rbs = {node, LNT_KIND_RB_ITEM, "3503-RB-2027-", 9998, 10003};
+    CHECK_INT (lnt_store_write (store, s_range_write, &wide), 0);
+    CHECK_INT (lnt_store_write (store, s_range_write, &rbs), 0);
+    CHECK_INT (lnt_store_write (store, s_numbers_write, &two), 0);
+    CHECK_INT (numbers[0], 1000013);
+    CHECK_INT (numbers[1], 10004);
     //  and they last across a reopen
     lnt_node_destroy (&node);
     CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
     if (!node)
         goto done;
+    one.node = node;
     CHECK_INT (lnt_store_write (lnt_node_store (node), s_numbers_write, &one),
                0);
-    CHECK_INT (numbers[0], 7);
+    CHECK_INT (numbers[0], 11);
 done:
     lnt_node_destroy (&node);
     s_rmtree (tmp);

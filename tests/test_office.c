@@ -70,9 +70,19 @@ typedef struct {
     size_t records;    /* records                                           */
     size_t counters;   /* counters                                          */
     size_t private_;   /* private entries                                   */
-    uint64_t n2026;    /* the counter of 2026's tracking numbers            */
-    uint64_t rb2026;   /* the counter of 2026's action-plan items           */
+    uint64_t n2026;    /* the last of 2026's tracking numbers               */
+    uint64_t rb2026;   /* the last of 2026's action-plan item numbers       */
 } s_state_t;
+
+/*  The last number taken under prefix: the next one, less one.           */
+static uint64_t
+s_last_number (lnt_node_t *node, lnt_txn_t *txn, uint8_t kind,
+               const char *prefix, int width)
+{
+    uint64_t n = 0;
+    CHECK_INT (lnt_node_next_number (node, txn, kind, prefix, width, &n), 0);
+    return n - 1;
+}
 
 static s_state_t
 s_state (lnt_node_t *node)
@@ -83,8 +93,10 @@ s_state (lnt_node_t *node)
                     lnt_txn_count (txn, LNT_DB_RECORDS),
                     lnt_txn_count (txn, LNT_DB_COUNTERS),
                     lnt_txn_count (txn, LNT_DB_PRIVATE),
-                    lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, "suggestion/2026", 0),
-                    lnt_txn_get_u64 (txn, LNT_DB_COUNTERS, "rb/2026", 0)};
+                    s_last_number (node, txn, LNT_KIND_SUGGESTION,
+                                   "3503-2026-", LNT_ID_SUGGESTION_DIGITS),
+                    s_last_number (node, txn, LNT_KIND_RB_ITEM,
+                                   "3503-RB-2026-", LNT_ID_RB_DIGITS)};
     lnt_txn_end (&txn);
     return st;
 }
