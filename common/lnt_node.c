@@ -436,13 +436,40 @@ s_number_exists (lnt_txn_t *txn, const char *base, size_t base_len,
     return rc == LNT_ENOTFOUND ? 0 : rc;
 }
 
+/*  The number of key under base when key is one as lontar makes it: all
+    digits, padded with zeros to width and no longer unless it starts
+    with a digit other than zero (at most 18 digits). Else 0.             */
+static uint64_t
+s_number_of (const void *key, size_t klen, const char *base,
+             size_t base_len, int width, bool *nines)
+{
+    const char *d = (const char *) key + base_len;
+    size_t len = klen - base_len;
+    *nines = false;
+    if (klen <= base_len || memcmp (key, base, base_len) != 0
+        || len < (size_t) width || len > 18 || (len > (size_t) width
+                                                && d[0] == '0'))
+        return 0;
+    uint64_t n = 0;
+    bool all = true;
+    for (size_t i = 0; i < len; i++) {
+        if (d[i] < '0' || d[i] > '9')
+            return 0;
+        n = n * 10 + (uint64_t) (d[i] - '0');
+        all = all && d[i] == '9';
+    }
+    *nines = all;
+    return n;
+}
+
 /*  The greatest number among the records' keys under base, into *last (0
-    when there is none). Numbers are handed out one after the other, so
-    they have no gap; padded to width digits, they sort as numbers do
-    until one needs more digits: 1000000 sorts before 999999. So the last
-    key under base is the greatest number unless it is all nines, and then
-    the numbers after it are looked for one by one, by doubling steps and
-    halving. 0 or a store error.                                          */
+    when there is none). Padded to width digits, numbers sort as numbers
+    do until one needs more digits: 1000000 sorts before 999999. So the
+    last well-made key under base (keys of another shape, which a hub
+    could send down, are stepped over) is the greatest number unless it
+    is all nines; then the numbers after it are looked for by doubling
+    steps and halving, which finds a number whose next one is free: the
+    greatest when the wide numbers have no gap. 0 or a store error.       */
 static int
 s_number_find (lnt_txn_t *txn, const char *base, size_t base_len, int width,
                uint64_t *last)
@@ -463,20 +490,9 @@ s_number_find (lnt_txn_t *txn, const char *base, size_t base_len, int width,
         rc = lnt_cursor_last (cur, &k, &kl, &v, &vl);
     uint64_t n = 0;
     bool nines = false;
-    if (rc == 0 && kl > base_len && kl - base_len <= 18
-        && memcmp (k, base, base_len) == 0) {
-        const char *d = (const char *) k + base_len;
-        nines = true;
-        for (size_t i = 0; i < kl - base_len; i++) {
-            if (d[i] < '0' || d[i] > '9') {
-                n = 0;
-                nines = false;
-                break;
-            }
-            n = n * 10 + (uint64_t) (d[i] - '0');
-            nines = nines && d[i] == '9';
-        }
-    }
+    while (rc == 0 && kl >= base_len && memcmp (k, base, base_len) == 0
+           && (n = s_number_of (k, kl, base, base_len, width, &nines)) == 0)
+        rc = lnt_cursor_prev (cur, &k, &kl, &v, &vl);
     lnt_cursor_close (&cur);
     if (rc && rc != LNT_ENOTFOUND)
         return rc;
@@ -504,6 +520,16 @@ s_number_find (lnt_txn_t *txn, const char *base, size_t base_len, int width,
     return rc;
 }
 
+/*  10 to the power width: the first number wider than its padding.      */
+static uint64_t
+s_wide_from (int width)
+{
+    uint64_t p = 1;
+    for (int i = 0; i < width && p < UINT64_MAX / 10; i++)
+        p *= 10;
+    return p;
+}
+
 int
 lnt_node_next_number (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
                       const char *prefix, int width, uint64_t *n)
@@ -514,10 +540,13 @@ lnt_node_next_number (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
         return LNT_EINVAL;
     uint64_t serial = lnt_txn_serial (txn);
     uint64_t changes = lnt_txn_changes (txn, LNT_DB_RECORDS);
+    /* Past the padding the next number is looked for each time: the
+       probe of s_number_find may have stopped below a gap.              */
     if (m->serial != serial || m->changes != changes
         || m->base_len != plen + 1 || m->width != width
         || m->base[0] != (char) kind
-        || memcmp (m->base + 1, prefix, plen) != 0) {
+        || memcmp (m->base + 1, prefix, plen) != 0
+        || m->last + 1 >= s_wide_from (width)) {
         m->serial = 0;
         m->base[0] = (char) kind;
         memcpy (m->base + 1, prefix, plen);
@@ -531,6 +560,8 @@ lnt_node_next_number (lnt_node_t *self, lnt_txn_t *txn, uint8_t kind,
     }
     m->next_len = s_number_key (m->base, m->base_len, m->last + 1, width,
                                 m->next);
+    if (!m->next_len)
+        return LNT_EINVAL;
     *n = m->last + 1;
     return 0;
 }

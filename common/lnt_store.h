@@ -33,7 +33,7 @@ typedef enum {
     LNT_DB_LOG,         /* sequence (8 bytes, big-endian) -> change         */
     LNT_DB_PRIVATE,     /* id -> data that never replicates (reporters)     */
     LNT_DB_REF,         /* name -> reference data (CSV text)                */
-    LNT_DB_COUNTERS,    /* name -> next number (tracking numbers, ids)      */
+    LNT_DB_COUNTERS,    /* name -> number (which files were imported)       */
     LNT_DB_CHECKPOINTS, /* hub: office -> replication checkpoint            */
     LNT_DB_CONFLICTS,   /* hub: losing versions kept for review             */
     LNT_DB_DEAD,        /* hub: changes it could not apply, with reasons    */

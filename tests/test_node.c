@@ -2,7 +2,7 @@
     folder: init of agents and hubs (and what a refused init leaves behind:
     nothing), open, section writes with their log entries and versions, a
     wall clock that goes back a day between writes and across a reopen,
-    aborted writes, the two sections of a record, and counters.
+    aborted writes, the two sections of a record, and tracking numbers.
 
     Usage: test_node data-folder (the reference data, common/data).      */
 #include "lnt_codec.h"
@@ -746,6 +746,76 @@ s_range_write (lnt_txn_t *txn, void *arg)
     return rc;
 }
 
+//  Writes the record of a suggestion whose id is given whole
+typedef struct {
+    lnt_node_t *node;  //  the office
+    const char *id;    //  the id
+} s_odd_t;
+
+static int
+s_odd_write (lnt_txn_t *txn, void *arg)
+{
+    s_odd_t *o = arg;
+    return lnt_node_write_section (o->node, txn, LNT_KIND_SUGGESTION, o->id,
+                                   "3503", LNT_SECTION_OFFICE, "\xc0", 1,
+                                   false, NULL);
+}
+
+//  Entries in the records
+static size_t
+s_count_records (lnt_node_t *node)
+{
+    lnt_txn_t *txn = NULL;
+    if (lnt_store_read (lnt_node_store (node), &txn) != 0)
+        return 0;
+    size_t n = lnt_txn_count (txn, LNT_DB_RECORDS);
+    lnt_txn_end (&txn);
+    return n;
+}
+
+//  One step of a scripted transaction: take the next number under prefix
+//  (n 0; the record of the number taken is written when write), or write
+//  the record numbered n (n > 0) as another writer would
+typedef struct {
+    uint8_t kind;        //  record kind
+    const char *prefix;  //  ids' prefix
+    uint64_t n;          //  0: take; else write this number
+    bool write;          //  take: write the record of the number taken
+} s_step_t;
+
+typedef struct {
+    lnt_node_t *node;        //  the office
+    const s_step_t *steps;   //  the script
+    size_t count;            //  its length
+    uint64_t taken[8];       //  out: the numbers taken, in order
+    size_t ntaken;           //  how many
+} s_script_t;
+
+static int
+s_script_write (lnt_txn_t *txn, void *arg)
+{
+    s_script_t *sc = arg;
+    sc->ntaken = 0;
+    for (size_t i = 0; i < sc->count; i++) {
+        const s_step_t *st = &sc->steps[i];
+        int width = st->kind == LNT_KIND_RB_ITEM ? LNT_ID_RB_DIGITS
+                                                 : LNT_ID_SUGGESTION_DIGITS;
+        uint64_t n = st->n;
+        int rc = 0;
+        if (!n) {
+            rc = lnt_node_next_number (sc->node, txn, st->kind, st->prefix,
+                                       width, &n);
+            if (!rc && sc->ntaken < 8)
+                sc->taken[sc->ntaken++] = n;
+        }
+        if (!rc && (st->n || st->write))
+            rc = s_number_write (sc->node, txn, st->kind, st->prefix, n);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static void
 s_test_next_number (void)
 {
@@ -814,6 +884,68 @@ s_test_next_number (void)
     CHECK_INT (lnt_store_write (store, s_numbers_write, &two), 0);
     CHECK_INT (numbers[0], 1000013);
     CHECK_INT (numbers[1], 10004);
+    //  In one transaction: a number taken and its record written, then
+    //  the next record written by another writer; the next take sees it
+    const s_step_t same[] = {
+        {LNT_KIND_SUGGESTION, "3503-2030-", 0, true},
+        {LNT_KIND_SUGGESTION, "3503-2030-", 2, false},
+        {LNT_KIND_SUGGESTION, "3503-2030-", 0, true},
+        {LNT_KIND_SUGGESTION, "3503-2030-", 0, false}};
+    s_script_t sc = {node, same, 4, {0}, 0};
+    CHECK_INT (lnt_store_write (store, s_script_write, &sc), 0);
+    CHECK_INT (sc.ntaken, 3);
+    CHECK_INT (sc.taken[0], 1);
+    CHECK_INT (sc.taken[1], 3);
+    CHECK_INT (sc.taken[2], 4);
+    //  A number asked for in a read transaction, its record then written
+    //  in another: the next write transaction does not take it again
+    lnt_txn_t *rd = NULL;
+    uint64_t asked = 0;
+    CHECK_INT (lnt_store_read (store, &rd), 0);
+    if (rd)
+        CHECK_INT (lnt_node_next_number (node, rd, LNT_KIND_SUGGESTION,
+                                         "3503-2030-", LNT_ID_SUGGESTION_DIGITS,
+                                         &asked), 0);
+    lnt_txn_end (&rd);
+    CHECK_INT (asked, 4);
+    s_range_t fourth = {node, LNT_KIND_SUGGESTION, "3503-2030-", 4, 4};
+    CHECK_INT (lnt_store_write (store, s_range_write, &fourth), 0);
+    const s_step_t once[] = {{LNT_KIND_SUGGESTION, "3503-2030-", 0, false}};
+    sc = (s_script_t) {node, once, 1, {0}, 0};
+    CHECK_INT (lnt_store_write (store, s_script_write, &sc), 0);
+    CHECK_INT (sc.taken[0], 5);
+    //  Keys under the prefix of another shape (a hub could send them
+    //  down) are stepped over: 3 is the greatest well-made number
+    const char *odd[] = {"3503-2031-000003.1", "3503-2031-5",
+                         "3503-2031-0000009", "3503-2031-00000A"};
+    s_range_t three = {node, LNT_KIND_SUGGESTION, "3503-2031-", 1, 3};
+    CHECK_INT (lnt_store_write (store, s_range_write, &three), 0);
+    for (size_t i = 0; i < 4; i++) {
+        s_odd_t o = {node, odd[i]};
+        CHECK_INT (lnt_store_write (store, s_odd_write, &o), 0);
+    }
+    const s_step_t after_odd[] = {{LNT_KIND_SUGGESTION, "3503-2031-", 0,
+                                   false}};
+    sc = (s_script_t) {node, after_odd, 1, {0}, 0};
+    CHECK_INT (lnt_store_write (store, s_script_write, &sc), 0);
+    CHECK_INT (sc.taken[0], 4);
+    //  A gap past the padding: 9999, then 10001-10003; three takes in one
+    //  transaction fill 10000 and go on past 10003, writing over nothing
+    s_range_t nines = {node, LNT_KIND_RB_ITEM, "3503-RB-2032-", 9999, 9999};
+    s_range_t above = {node, LNT_KIND_RB_ITEM, "3503-RB-2032-", 10001,
+                       10003};
+    CHECK_INT (lnt_store_write (store, s_range_write, &nines), 0);
+    CHECK_INT (lnt_store_write (store, s_range_write, &above), 0);
+    const s_step_t gap[] = {{LNT_KIND_RB_ITEM, "3503-RB-2032-", 0, true},
+                            {LNT_KIND_RB_ITEM, "3503-RB-2032-", 0, true},
+                            {LNT_KIND_RB_ITEM, "3503-RB-2032-", 0, true}};
+    sc = (s_script_t) {node, gap, 3, {0}, 0};
+    size_t records_before = s_count_records (node);
+    CHECK_INT (lnt_store_write (store, s_script_write, &sc), 0);
+    CHECK_INT (sc.taken[0], 10000);
+    CHECK_INT (sc.taken[1], 10004);
+    CHECK_INT (sc.taken[2], 10005);
+    CHECK_INT (s_count_records (node), records_before + 3);
     //  and they last across a reopen
     lnt_node_destroy (&node);
     CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
