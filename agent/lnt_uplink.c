@@ -36,6 +36,7 @@ typedef struct {
     uint64_t down_changes;   /* changes applied from the hub since start   */
     uint64_t restored;       /* own records received back since start     */
     bool failed;             /* the store failed: stop                     */
+    int lock;                /* the data folder's daemon.lock, held; or -1 */
     lnt_buf_t buf;           /* scratch frame                              */
 } s_agent_t;
 
@@ -538,6 +539,7 @@ lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
         return LNT_ENOMEM;
     a->config = config;
     a->window = 1;
+    a->lock = -1;
     char control[300];
     lnt_txn_t *txn = NULL;
     int rc = lnt_node_open (config->data, 0, &a->node, why);
@@ -547,6 +549,8 @@ lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
     if (!rc && lnt_control_endpoint (config->data, control, sizeof control))
         rc = lnt_why (why, LNT_ECONFIG, "the data folder path %s is too long "
                       "for a local socket", config->data);
+    if (!rc)
+        rc = lnt_control_claim (config->data, "lontar-agent", &a->lock, why);
     if (!rc && !(rc = lnt_store_read (lnt_node_store (a->node), &txn))) {
         a->acked = a->acked_saved = lnt_txn_get_u64 (txn, LNT_DB_META,
                                                      "acked", 0);
@@ -614,6 +618,8 @@ done:
     zsock_destroy (&a->control);
     lnt_buf_free (&a->buf);
     lnt_node_destroy (&a->node);
+    if (a->lock >= 0)
+        close (a->lock);
     free (a);
     return rc;
 }

@@ -1,6 +1,7 @@
 /*  lnt_control.c - nudges and status requests over a daemon's local
     control socket.                                                        */
 #include <czmq.h>
+#include <sys/file.h>
 
 #include "lnt_control.h"
 #include "lnt_error.h"
@@ -12,6 +13,47 @@ lnt_control_endpoint (const char *dir, char *buf, size_t size)
     int n = snprintf (buf, size, "ipc://%s/control.sock", dir);
     if (n < 0 || (size_t) n >= size || strlen (buf) - 6 >= 107)
         return LNT_EINVAL;
+    return 0;
+}
+
+int
+lnt_control_claim (const char *dir, const char *prog, int *fd,
+                   lnt_why_t *why)
+{
+    char path[4200];
+    *fd = -1;
+    int n = snprintf (path, sizeof path, "%s/daemon.lock", dir);
+    if (n < 0 || (size_t) n >= sizeof path)
+        return lnt_why (why, LNT_EIO, "the data folder path %s is too long",
+                        dir);
+    int f = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (f < 0)
+        return lnt_why (why, LNT_EIO, "cannot open %s: %s; check the data "
+                        "folder's owner and permissions", path,
+                        strerror (errno));
+    if (flock (f, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        char text[32] = "";
+        ssize_t got = pread (f, text, sizeof text - 1, 0);
+        long pid = got > 0 ? strtol (text, NULL, 10) : 0;
+        close (f);
+        if (err != EWOULDBLOCK)
+            return lnt_why (why, LNT_EIO, "cannot lock %s: %s", path,
+                            strerror (err));
+        return lnt_why (why, LNT_EUNAVAIL, "another %s (pid %ld) is running "
+                        "on the data folder %s; stop it first (systemctl "
+                        "stop %s) or give another --data", prog, pid, dir,
+                        prog);
+    }
+    char text[32];
+    int len = snprintf (text, sizeof text, "%ld\n", (long) getpid ());
+    if (ftruncate (f, 0) != 0 || pwrite (f, text, (size_t) len, 0) != len) {
+        int err = errno;
+        close (f);
+        return lnt_why (why, LNT_EIO, "cannot write %s: %s", path,
+                        strerror (err));
+    }
+    *fd = f;
     return 0;
 }
 

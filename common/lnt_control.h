@@ -11,9 +11,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lnt_error.h"
+
 /*  Writes the control endpoint of the data folder dir into buf.
     0, or LNT_EINVAL when the path is too long for an ipc endpoint.       */
 int lnt_control_endpoint (const char *dir, char *buf, size_t size);
+
+/*  Claims the data folder dir for the daemon prog of this process: an
+    exclusive lock (flock) on dir/daemon.lock, which holds this process's
+    pid, kept until *fd is closed or the process ends (SIGKILL too). A
+    second daemon on the same folder would take the control socket from
+    the first and write the same store beside it. 0 and sets *fd;
+    LNT_EUNAVAIL when another process holds it, or LNT_EIO when the file
+    cannot be made, each with why saying so.                              */
+int lnt_control_claim (const char *dir, const char *prog, int *fd,
+                       lnt_why_t *why);
 
 /*  Tells the daemon of dir that the store has new changes. Best effort:
     when no daemon listens it returns after at most 50 ms.                 */

@@ -66,6 +66,7 @@ typedef struct {
     zactor_t *writer;           /* commits groups while the loop reads     */
     uint64_t ref_version;       /* of the reference data loaded            */
     bool failed;                /* the store failed: stop the loop         */
+    int lock;                   /* the data folder's daemon.lock, or -1    */
 } s_hub_t;
 
 static void
@@ -844,6 +845,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
     if (!hub)
         return LNT_ENOMEM;
     hub->config = config;
+    hub->lock = -1;
     char control[300];
     int rc = lnt_node_open (config->data, 0, &hub->node, why);
     if (!rc && lnt_node_role (hub->node) != LNT_ROLE_HUB)
@@ -852,6 +854,8 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
     if (!rc && lnt_control_endpoint (config->data, control, sizeof control))
         rc = lnt_why (why, LNT_ECONFIG, "the data folder path %s is too long "
                       "for a local socket", config->data);
+    if (!rc)
+        rc = lnt_control_claim (config->data, "lontar-hub", &hub->lock, why);
     if (rc)
         goto done;
     hub->router = s_bind (config->bind, ZMQ_ROUTER, config->heartbeat_ms, why);
@@ -920,6 +924,8 @@ done:
     zsock_destroy (&hub->control);
     lnt_buf_free (&hub->buf);
     lnt_node_destroy (&hub->node);
+    if (hub->lock >= 0)
+        close (hub->lock);
     free (hub);
     return rc;
 }

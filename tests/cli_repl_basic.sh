@@ -70,6 +70,21 @@ r = [r for r in d if r["office"] == "3512"][0]
 assert r["connected"] and r["restores"] == 0, r'
 check_union "${OFFICES[@]}"
 
+section "a second daemon on the same data folder is refused"
+# It would take the first one's control socket and write the same store.
+expect_exit 69 timeout 10 "$AGENT" run --insecure --hub "$HUB_EP" --data "$(agent_dir 3512)"
+expect_contains "$ERR" "another lontar-agent (pid ${AGENT_PID[3512]}) is running on the data folder"
+expect_exit 69 timeout 10 "$HUB" run --insecure --bind "tcp://127.0.0.1:$(free_port)" \
+    --query "tcp://127.0.0.1:$(free_port)" --data "$HUB_DIR"
+expect_contains "$ERR" "another lontar-hub (pid $HUB_PID) is running on the data folder"
+expect_eq "$(agent_status 3512 | cut -d' ' -f2)" true \
+    "the first agent still answers status, hub reachable"
+expect_exit 0 ag 3512 suggestion add --channel website --class suggestion \
+    --subject "Sesudah penolakan" --text "Daemon kedua ditolak."
+export EXPECT_3512=$((EXPECT_3512 + 1))
+wait_synced 20 "${OFFICES[@]}"
+check_union "${OFFICES[@]}"
+
 hub_query dead-letters
 expect_py "no dead letters" 'assert d == [], d'
 hub_query conflicts
