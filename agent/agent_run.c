@@ -33,8 +33,9 @@ static const char *s_status_usage =
     "\n"
     "Whether the hub is reachable and since when, how many changes the hub\n"
     "has not acknowledged yet (pending) and since when the oldest waits, and\n"
-    "what has come down from the hub. Without a running daemon it reports\n"
-    "from the store alone (hub_reachable is then false).\n";
+    "what has come down from the hub; when the hub refuses this office,\n"
+    "its reason (hub_refused). Without a running daemon it reports from\n"
+    "the store alone (hub_reachable is then false).\n";
 
 /*  The daemon's settings: the config file, the flags and --check-config
     all come from this table.                                              */
@@ -200,6 +201,7 @@ agent_status (int argc, char **argv)
     lnt_out_column (out, "log_head", "Log head");
     lnt_out_column (out, "down_applied", "Hub changes applied up to");
     lnt_out_column (out, "restoring", "Waiting for records from the hub");
+    lnt_out_column (out, "hub_refused", "Refused by the hub");
     lnt_out_row (out);
     lnt_out_str (out, lnt_node_code (node));
     bool daemon = s_number (lines, "daemon") != 0;
@@ -242,6 +244,12 @@ agent_status (int argc, char **argv)
         lnt_out_bool (out, restoring);
     else
         lnt_out_str (out, restoring ? "yes: staff writes wait" : "no");
+    /* Why the hub would not take this office, until it does.           */
+    char refused[256];
+    if (s_value (lines, "refused", refused, sizeof refused) && refused[0])
+        lnt_out_str (out, refused);
+    else
+        lnt_out_null (out);
     lnt_out_print_one (out, stdout);
     lnt_out_destroy (&out);
     if (live)

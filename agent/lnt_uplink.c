@@ -37,6 +37,7 @@ typedef struct {
     uint64_t restored;       /* own records received back since start     */
     bool failed;             /* the store failed: stop                     */
     int lock;                /* the data folder's daemon.lock, held; or -1 */
+    char refused[256];       /* the hub's last refusal, till a WELCOME OK  */
     lnt_buf_t buf;           /* scratch frame                              */
 } s_agent_t;
 
@@ -328,6 +329,7 @@ s_on_welcome (s_agent_t *a, const lnt_msg_t *m)
         return;
     }
     a->welcomed = true;
+    a->refused[0] = 0;
     a->acked = m->seq;
     a->sent = m->seq;
     a->inflight = 0;
@@ -374,6 +376,11 @@ s_on_refuse (s_agent_t *a, const lnt_msg_t *m)
     }
     lnt_log_warning ("office=%s code=%u reason=\"%s\" - the hub refused",
                      lnt_node_code (a->node), m->code, m->text);
+    /* Kept for `status`: one line, whatever the hub wrote.             */
+    snprintf (a->refused, sizeof a->refused, "%s", m->text);
+    for (char *p = a->refused; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
 }
 
 static int
@@ -471,7 +478,7 @@ s_status (s_agent_t *a)
                          "log_head=%llu\nacked=%llu\npending=%llu\n"
                          "oldest_pending=%lld\ndown_applied=%llu\n"
                          "changes_sent=%llu\ndown_changes=%llu\n"
-                         "restored=%llu\n",
+                         "restored=%llu\nrefused=%s\n",
                          a->config->hub, a->connected && a->welcomed,
                          (long long) a->link_since, (unsigned long long) head,
                          (unsigned long long) a->acked,
@@ -481,7 +488,7 @@ s_status (s_agent_t *a)
                          (unsigned long long) a->down_applied,
                          (unsigned long long) a->changes_sent,
                          (unsigned long long) a->down_changes,
-                         (unsigned long long) a->restored);
+                         (unsigned long long) a->restored, a->refused);
 }
 
 static int

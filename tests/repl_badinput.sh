@@ -131,6 +131,27 @@ expect_logged 'office=3501 claimed=3502 - HELLO for another office' "the HELLO f
 printf '     hub log: %s lines, %s of them warnings\n' "$(wc -l <"$(hub_log)")" \
     "$(grep -c '^W:' "$(hub_log)")"
 
+section "an office of another province sees why the hub refuses it"
+repl_agent_init 3320
+agent_start 3320
+s_refused () {
+    ag 3320 status --format json 2>/dev/null | "$PY" -S -E -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if d["hub_refused"] and "not an office of province 35" in d["hub_refused"] and not d["hub_reachable"] else 1)'
+}
+if wait_until 10 s_refused; then
+    pass "status of 3320 gives the hub's reason, hub not reachable"
+else
+    fail "status of 3320 does not say why the hub refuses it" "$(ag 3320 status --format json 2>&1)"
+fi
+out=$(ag 3320 status 2>&1)
+expect_contains "$out" "Refused by the hub" "the status table has the reason's row"
+run ag 3503 status --format json
+expect_py "status of 3503, welcomed: hub_refused is null" \
+    'assert d["hub_refused"] is None and d["hub_reachable"], d'
+agent_stop 3320
+
 section "a HELLO whose clock is at the end of the range"
 # Last, as it spoils the hub's clock for good. An assessor's verdict is
 # made before and after it; the later one must reach the office.
