@@ -270,7 +270,7 @@ s_rollup_columns (lnt_out_t *out, bool wide)
     lnt_out_column (out, "suggestions.overdue", wide ? NULL : "Overdue");
     lnt_out_column (out, "suggestions.answered_in_time", wide ? NULL : "In time");
     lnt_out_column (out, "suggestions.median_days", wide ? NULL : "Median days");
-    lnt_out_column (out, "suggestions.p90_days", "P90 days");
+    lnt_out_column (out, "suggestions.p90_days", wide ? NULL : "P90 days");
     if (wide) {
         for (int i = 0; i < LNT_ST_COUNT; i++) {
             char name[64];

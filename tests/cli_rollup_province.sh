@@ -768,6 +768,26 @@ r = [r for r in d["offices"] if r["office"] == "'"$EDGE_SUGG"'"][0]["suggestions
 assert (r["received"], r["answered_in_time"], r["open"], r["overdue"]) == (6, 3, 0, 0), r'
 fi
 
+section "the rollup for spreadsheets"
+# CSV columns are named as the JSON fields, with dots (docs/ROLLUP.md).
+for area in "" 3; do
+    args=(--year "$YEAR" ${area:+--area "$area"} --hub "$QUERY_EP")
+    "$HUB" rollup "${args[@]}" --format json >"$T/rollup.json" 2>&1
+    run "$HUB" rollup "${args[@]}" --format csv
+    expect_csv "rollup ${area:+--area $area }--format csv: the header names every column as its JSON path" '
+import json
+def paths(o, at=""):
+    for k, v in o.items():
+        if isinstance(v, dict):
+            yield from paths(v, at + k + ".")
+        else:
+            yield at + k
+want = list(paths(json.load(open("'"$T"'/rollup.json"))["total"]))
+head = raw.split("\r\n")[0].split(",")
+assert head == want, [(h, w) for h, w in zip(head, want) if h != w] or (len(head), len(want))
+assert rows[-1]["office"] == "total" and rows[-1]["name"] == "35", rows[-1]'
+done
+
 # ---- phase 2 -------------------------------------------------------------------
 
 section "phase 2: more status changes, re-answers, cancellations, new suggestions, deletes"
