@@ -478,6 +478,29 @@ expect_exit 0 A export --kind rb --format csv
 expect_not_contains "$OUT" "daring" "the CSV export leaves the deleted item out"
 expect_not_contains "$OUT" "Pelatihan SDM" "and the deleted cancelled one"
 
+section "rb --due with a time: ISO 8601 as --received takes it, the date counts"
+DUES=()
+for due in "$CUR-03-01" "$CUR-03-01 09:12" "$CUR-03-01T09:12" "$CUR-03-01 23:59:59"; do
+    expect_exit 0 A rb add --year "$CUR" --area 2 --activity 'Tenggat berjam' \
+        --indicator 'Tepat waktu' --target 1 --unit kali --due "$due"
+    DUES+=("$OUT")
+done
+expect_exit 0 A rb list --area 2 --format json
+expect_py "the forms with a time give the due date of the date alone" "
+by = {o['id']: o['due'] for o in d}
+assert len(by) == 4 and set(by.values()) == {'$CUR-03-01'}, by"
+expect_exit 0 A rb update "${DUES[0]}" --due "$CUR-04-02 07:30" --format json
+expect_py "rb update --due with a time sets the date" "assert d['due'] == '$CUR-04-02', d"
+expect_exit 0 A rb update "${DUES[1]}" --due "$CUR-04-02T23:59" --format json
+expect_py "and with a T" "assert d['due'] == '$CUR-04-02', d"
+for bad in "$CUR-03-01 24:00" "$CUR-03-01 09:60" "$CUR-03-01 9:12" "$CUR-03-01T" \
+    "$CUR-03-01 09:12Z" "$CUR-02-30 09:12" "$CUR-03-01  09:12"; do
+    expect_refused 64 "$D" A rb add --year "$CUR" --area 2 --activity 'Salah' \
+        --indicator 'Salah' --target 1 --unit kali --due "$bad"
+    expect_contains "$ERR" "--due \"$bad\" is not a date" "a bad due date is named: $bad"
+    expect_refused 64 "$D" A rb update "${DUES[2]}" --due "$bad"
+done
+
 section "delete (hapus): an LKE answer withdrawn, then given again"
 expect_exit 0 A lke delete --year "$CUR" --item A1.3
 expect_eq "$OUT" "deleted LKE answer 3503-LKE-$CUR-A1.3 (answer C)" "lke delete prints it"
