@@ -32,6 +32,9 @@ typedef struct {
     bool restoring;             /* a restore is owed until all is acked    */
     bool restore_end;           /* the empty RESTORE that ends it is due   */
     uint64_t down_saved;        /* down_acked as last written to the store */
+    int fd;                     /* its TCP or ipc socket (ZMQ_SRCFD), or -1 */
+    bool gone;                  /* libzmq closed that socket (the peer died
+                                   or missed its heartbeats)               */
 } s_conn_t;
 
 /*  The batches of one group commit and what they borrow from.           */
@@ -53,6 +56,8 @@ typedef struct {
     zsock_t *router;            /* replication socket                      */
     zsock_t *query;             /* query socket                            */
     zsock_t *control;           /* local nudges and status                 */
+    zactor_t *monitor;          /* the replication socket's disconnections */
+    int frame_fd;               /* the socket the frame in hand came by    */
     zloop_t *loop;              /* the one loop                            */
     zhashx_t *conns;            /* routing id (hex) -> s_conn_t            */
     lnt_apply_stats_t stats;    /* changes applied since start             */
@@ -538,6 +543,15 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
         zlist_destroy (&stale);
         conn = calloc (1, sizeof *conn);
         conn->routing = zframe_dup (routing);
+        conn->fd = hub->frame_fd;
+        /* Another connection on this socket closed before: its number
+           was taken again.                                               */
+        for (s_conn_t *c = zhashx_first (hub->conns); c;
+             c = zhashx_next (hub->conns))
+            if (c->fd == conn->fd) {
+                c->fd = -1;
+                c->gone = true;
+            }
         snprintf (conn->office, sizeof conn->office, "%s", m->office);
         char *key = zframe_strhex (routing);
         zhashx_insert (hub->conns, key, conn);
@@ -587,6 +601,10 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
     char *key = zframe_strhex (routing);
     s_conn_t *conn = zhashx_lookup (hub->conns, key);
     free (key);
+    if (conn) {
+        conn->fd = hub->frame_fd;
+        conn->gone = false;
+    }
     s_turn_t *t = hub->turn[hub->cur];
     lnt_msg_t *m = &t->msgs[t->pending];
     lnt_why_t why = {""};
@@ -647,6 +665,37 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
     return kept;
 }
 
+/*  Receives one message of the replication socket, and in hub->frame_fd
+    the socket it came by: libzmq's monitor names a closed connection by
+    that socket only (its DISCONNECTED event), not by routing id. The
+    parts are copied out of libzmq's messages, as only those tell the
+    socket (the routing id part does not, when ZMQ_EVENTS fetched the
+    message ahead). NULL when nothing is there.                           */
+static zmsg_t *
+s_recv (s_hub_t *hub)
+{
+    void *handle = zsock_resolve (hub->router);
+    zmsg_t *msg = zmsg_new ();
+    bool more = true;
+    hub->frame_fd = -1;
+    while (msg && more) {
+        zmq_msg_t part;
+        zmq_msg_init (&part);
+        if (zmq_msg_recv (&part, handle, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close (&part);
+            zmsg_destroy (&msg);
+            break;
+        }
+        int fd = zmq_msg_get (&part, ZMQ_SRCFD);
+        if (fd >= 0)
+            hub->frame_fd = fd;
+        zmsg_addmem (msg, zmq_msg_data (&part), zmq_msg_size (&part));
+        more = zmq_msg_more (&part);
+        zmq_msg_close (&part);
+    }
+    return msg;
+}
+
 static int
 s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
 {
@@ -657,7 +706,7 @@ s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
                     && t->pending_changes < LNT_TURN_CHANGES
                     && (zsock_events (sock) & ZMQ_POLLIN);
          n++) {
-        zmsg_t *msg = zmsg_recv (sock);
+        zmsg_t *msg = s_recv (hub);
         if (!msg)
             break;
         if (!s_on_frame (hub, msg))
@@ -682,9 +731,38 @@ s_connected (const char *office, void *arg)
     s_hub_t *hub = arg;
     for (s_conn_t *conn = zhashx_first (hub->conns); conn;
          conn = zhashx_next (hub->conns))
-        if (conn->welcomed && strcmp (conn->office, office) == 0)
+        if (conn->welcomed && !conn->gone
+            && strcmp (conn->office, office) == 0)
             return true;
     return false;
+}
+
+/*  A connection libzmq closed (the agent stopped or died, or missed its
+    heartbeats) is no longer shown as connected; a message that comes by
+    it again (it cannot: a new connection has a new routing id) or the
+    next HELLO of its office puts it right.                               */
+static int
+s_on_monitor (zloop_t *loop, zsock_t *sock, void *arg)
+{
+    (void) loop;
+    s_hub_t *hub = arg;
+    zmsg_t *msg = zmsg_recv (sock);
+    char *event = msg ? zmsg_popstr (msg) : NULL;
+    char *value = msg ? zmsg_popstr (msg) : NULL;
+    if (event && value && strcmp (event, "DISCONNECTED") == 0) {
+        int fd = atoi (value);
+        for (s_conn_t *conn = zhashx_first (hub->conns); conn;
+             conn = zhashx_next (hub->conns))
+            if (conn->fd == fd && !conn->gone) {
+                conn->gone = true;
+                conn->fd = -1;
+                lnt_log_info ("office=%s - disconnected", conn->office);
+            }
+    }
+    zstr_free (&event);
+    zstr_free (&value);
+    zmsg_destroy (&msg);
+    return 0;
 }
 
 static int
@@ -879,6 +957,14 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
             goto done;
         }
     }
+    /* DISCONNECTED names the socket of a connection libzmq closed.      */
+    if (!(hub->monitor = zactor_new (zmonitor, hub->router))) {
+        rc = LNT_ENOMEM;
+        goto done;
+    }
+    zstr_sendx (hub->monitor, "LISTEN", "DISCONNECTED", NULL);
+    zstr_sendx (hub->monitor, "START", NULL);
+    zsock_wait (hub->monitor);
     if (!(hub->writer = zactor_new (s_writer, NULL))) {
         rc = LNT_ENOMEM;
         goto done;
@@ -889,6 +975,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
     hub->loop = zloop_new ();
     zloop_reader (hub->loop, zactor_sock (hub->writer), s_on_writer, hub);
     zloop_reader (hub->loop, hub->router, s_on_router, hub);
+    zloop_reader (hub->loop, zactor_sock (hub->monitor), s_on_monitor, hub);
     zloop_reader (hub->loop, hub->query, s_on_query, hub);
     zloop_reader (hub->loop, hub->control, s_on_control, hub);
     zloop_timer (hub->loop, 1000, 0, s_on_timer, hub);
@@ -912,6 +999,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
                   (unsigned long long) hub->turns);
 done:
     zactor_destroy (&hub->writer);
+    zactor_destroy (&hub->monitor);
     for (int i = 0; i < 2; i++) {
         if (hub->turn[i])
             lnt_apply_group_destroy (&hub->turn[i]->group);

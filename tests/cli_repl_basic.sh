@@ -85,6 +85,26 @@ export EXPECT_3512=$((EXPECT_3512 + 1))
 wait_synced 20 "${OFFICES[@]}"
 check_union "${OFFICES[@]}"
 
+section "an office whose daemon died is not shown as connected"
+s_connected_is () {
+    [ "$(offices_field "$1" connected)" = "$2" ]
+}
+agent_kill 3578
+
+if wait_until 10 s_connected_is 3578 False; then
+    pass "3578 killed with SIGKILL: offices shows it not connected"
+else
+    fail "3578 killed, but offices still shows connected=$(offices_field 3578 connected)"
+fi
+expect_eq "$(offices_field 3503 connected)" True "3503, alive and idle, still connected"
+agent_start 3578
+if wait_until 10 s_connected_is 3578 True; then
+    pass "3578 restarted: connected again"
+else
+    fail "3578 restarted, but offices shows connected=$(offices_field 3578 connected)"
+fi
+wait_synced 20 "${OFFICES[@]}"
+
 hub_query dead-letters
 expect_py "no dead letters" 'assert d == [], d'
 hub_query conflicts
