@@ -263,8 +263,11 @@ s_ask (const s_common_t *common, const char *name, const char *const *args)
     zsock_set_maxmsgsize (sock, LNT_REPLY_MAX + 1024);
     int rc = 69;
     if (zsock_connect (sock, "%s", endpoint) != 0)
-        fprintf (stderr, "%s: %s is not a valid endpoint\n", HUB_PROG,
-                 endpoint);
+        /* Only the text is at fault: a hub that is down shows later, as
+           no answer.                                                    */
+        rc = lnt_cli_usage (HUB_PROG, "--hub \"%s\" is not a ZeroMQ "
+                            "endpoint (%s); give one such as " HUB_QUERY,
+                            endpoint, zmq_strerror (zmq_errno ()));
     else if (zmq_send (zsock_resolve (sock), buf.data, buf.len, 0) < 0)
         fprintf (stderr, "%s: cannot send the query to %s\n", HUB_PROG,
                  endpoint);

@@ -829,6 +829,17 @@ else
     fail "no wire_probe at $PROBE (build the wire_probe target)"
 fi
 
+section "a --hub that is no endpoint is a usage error"
+for ep in garbage tcp:// 'tcp://127.0.0.1'; do
+    run "$HUB" rollup --hub "$ep" || continue
+    if [ "$RC" = 64 ] && [ -z "$OUT" ] \
+        && [[ "$ERR" == *"--hub \"$ep\" is not a ZeroMQ endpoint"* ]]; then
+        pass "refused (64), the endpoint named: $CMD"
+    else
+        fail "want exit 64 and the bad endpoint named"; show_last
+    fi
+done
+
 section "no hub running"
 wait "$NOHUB_PID"
 rc=$?
