@@ -86,8 +86,7 @@ agent_common_option (agent_common_t *common, int c, const char *usage)
 {
     switch (c) {
         case 'd':
-            common->data = optarg;
-            return 0;
+            return lnt_cli_data (AGENT_PROG, optarg, &common->data);
         case 'f':
             return lnt_cli_format (AGENT_PROG, optarg, &common->format);
         case 'h':

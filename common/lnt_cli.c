@@ -19,6 +19,18 @@ lnt_cli_data_dir (const char *given, lnt_role_t role)
 }
 
 int
+lnt_cli_data (const char *prog, const char *text, const char **data)
+{
+    /* An empty --data (an unset shell variable, say) must not fall back
+       to the default folder: that is another store than the one meant.  */
+    if (!*text)
+        return lnt_cli_usage (prog, "--data is empty; give the data folder, "
+                              "or leave --data out for the default");
+    *data = text;
+    return 0;
+}
+
+int
 lnt_cli_fail (const char *prog, int rc, const lnt_why_t *why)
 {
     if (why && why->text[0])

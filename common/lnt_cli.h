@@ -11,6 +11,10 @@
     else /var/lib/lontar/agent or /var/lib/lontar/hub. Borrowed.          */
 const char *lnt_cli_data_dir (const char *given, lnt_role_t role);
 
+/*  Takes text, given to --data, as the data folder. An empty text is
+    refused: prints usage and returns 64 (0 when taken).                   */
+int lnt_cli_data (const char *prog, const char *text, const char **data);
+
 /*  Prints "prog: " and why's text (or the phrase of rc when why is empty)
     to stderr; returns the exit code of rc.                                */
 int lnt_cli_fail (const char *prog, int rc, const lnt_why_t *why);

@@ -86,7 +86,7 @@ static int
 s_common (s_common_t *common, int c, const char *usage)
 {
     switch (c) {
-        case 'd': common->data = optarg; return 0;
+        case 'd': return lnt_cli_data (HUB_PROG, optarg, &common->data);
         case 'H': common->hub = optarg; return 0;
         case 'f': return lnt_cli_format (HUB_PROG, optarg, &common->format);
         case 'h': fputs (usage, stdout); return 1;

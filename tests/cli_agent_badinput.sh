@@ -290,6 +290,12 @@ head -c 16384 /dev/urandom >"$T/junk/data.mdb"
 expect_exit 74 "$AGENT" suggestion list --data "$T/junk"
 expect_contains "$ERR" "$T/junk" "a damaged store is named"
 
+section "an empty --data is refused, not taken as the default folder"
+expect_refused 64 "$D" "$AGENT" suggestion list --data ''
+expect_contains "$ERR" "--data is empty" "the empty --data is named"
+expect_exit 64 "$AGENT" "${ADD[@]}" --subject s --data ''
+expect_exit 64 "$AGENT" init --office 3503 --data ''
+
 section "a received time far in the future is a mistyped date"
 R 65 "${ADD[@]}" --subject 'masa depan' --received "$((CUR + 36))-01-01"
 expect_contains "$ERR" "future" "the message says the date is in the future"

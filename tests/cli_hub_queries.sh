@@ -840,6 +840,13 @@ for ep in garbage tcp:// 'tcp://127.0.0.1'; do
     fi
 done
 
+section "an empty --data is refused"
+expect_exit 64 "$HUB" verify --data ''
+expect_contains "$ERR" "--data is empty" "the empty --data is named"
+expect_exit 64 "$HUB" backup "$T/hub-copy.mdb" --data ''
+[ ! -e "$T/hub-copy.mdb" ] && pass "no backup of another store is made" \
+    || fail "backup --data '' wrote $T/hub-copy.mdb"
+
 section "no hub running"
 wait "$NOHUB_PID"
 rc=$?
