@@ -372,8 +372,14 @@ lnt_office_rb_add_txn (lnt_node_t *node, lnt_txn_t *txn, lnt_rb_item_t *r,
         return rc;
     snprintf (r->office, sizeof r->office, "%s", office);
     lnt_id_rb_item (r->id, office, r->year, n);
-    if ((rc = lnt_rb_item_check (r, lnt_node_ref (node), why)))
-        return rc;
+    lnt_why_t inner;
+    if ((rc = lnt_rb_item_check (r, lnt_node_ref (node), &inner))) {
+        /* Name the item by what staff typed: its number is not taken, and
+           the next item will have it.                                   */
+        const char *detail = strchr (inner.text, ':');
+        return lnt_why (why, rc, "new action-plan item \"%.60s\"%s",
+                        r->activity, detail ? detail : inner.text);
+    }
     return s_rb_write (node, txn, r, why);
 }
 

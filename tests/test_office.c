@@ -865,6 +865,9 @@ s_test_rb_add (void)
         why.text[0] = 0;
         CHECK_INT (lnt_office_rb_add (node, &r, &why), LNT_EINVAL);
         CHECK (strstr (why.text, bad[i].word) != NULL);
+        //  named by what staff typed, not by the number it did not take
+        CHECK (strncmp (why.text, "new action-plan item \"", 22) == 0);
+        CHECK (strstr (why.text, "3503-RB-") == NULL);
     }
     s_state_t after = s_state (node);
     CHECK_SAME_STATE (before, after);
