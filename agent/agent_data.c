@@ -305,16 +305,10 @@ agent_backup (int argc, char **argv)
     if ((rc = agent_open (&common, LNT_STORE_READONLY, &node)))
         return rc;
     const char *path = argv[optind];
-    int err = lnt_store_backup (lnt_node_store (node), path);
     lnt_why_t why = {""};
-    if (err == LNT_EEXIST)
-        lnt_why (&why, LNT_ECANTCREAT, "%s exists already; choose a new file "
-                 "name", path);
-    else if (err)
-        lnt_why (&why, err, "cannot write the backup %s", path);
+    int err = lnt_cli_backup (lnt_node_store (node), path, &why);
     if (err)
-        rc = lnt_cli_fail (AGENT_PROG, err == LNT_EEXIST ? LNT_ECANTCREAT : err,
-                           &why);
+        rc = lnt_cli_fail (AGENT_PROG, err, &why);
     else
         printf ("backed up the store of office %s to %s\n",
                 lnt_node_code (node), path);

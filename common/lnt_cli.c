@@ -1,8 +1,11 @@
 /*  lnt_cli.c - shared command-line plumbing.                               */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "lnt_cli.h"
 
@@ -73,4 +76,42 @@ lnt_cli_int (const char *prog, const char *option, const char *text, int lo,
                               "not \"%s\"", option, lo, hi, text);
     *value = (int) v;
     return 0;
+}
+
+/*  The error of the folder path would be created in, or 0 when we may
+    create files there. lnt_store_backup's errno does not outlive its
+    logging, so the usual reasons (a folder missing, read-only, closed to
+    us) are asked again here.                                             */
+static int
+s_folder_error (const char *path)
+{
+    char dir[PATH_MAX];
+    snprintf (dir, sizeof dir, "%s", path);
+    char *slash = strrchr (dir, '/');
+    if (!slash)
+        snprintf (dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0'; /* "/x": the root                                 */
+    else
+        *slash = '\0';
+    return access (dir, W_OK | X_OK) == 0 ? 0 : errno;
+}
+
+int
+lnt_cli_backup (lnt_store_t *store, const char *path, lnt_why_t *why)
+{
+    int err = lnt_store_backup (store, path);
+    if (err == LNT_EEXIST)
+        return lnt_why (why, LNT_ECANTCREAT, "%s exists already; choose a new "
+                        "file name", path);
+    if (!err)
+        return 0;
+    int folder = s_folder_error (path);
+    if (folder)
+        return lnt_why (why, err, "cannot write the backup %s: %s; give a "
+                        "file in a folder that exists and that you may write "
+                        "to", path, strerror (folder));
+    return lnt_why (why, err, "cannot write the backup %s: the copy failed "
+                    "(the line above says why); check the room left on its "
+                    "disk, or give a file on another", path);
 }

@@ -33,4 +33,9 @@ int lnt_cli_format (const char *prog, const char *name,
 int lnt_cli_int (const char *prog, const char *option, const char *text,
                  int lo, int hi, int *value);
 
+/*  Writes a hot copy of store to path, a file that must not exist. 0, or
+    (with why naming path, the reason and what to do) LNT_ECANTCREAT when
+    path exists, LNT_EIO when it cannot be written.                        */
+int lnt_cli_backup (lnt_store_t *store, const char *path, lnt_why_t *why);
+
 #endif

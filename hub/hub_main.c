@@ -539,14 +539,8 @@ s_backup (int argc, char **argv)
     lnt_why_t why = {""};
     const char *dir = lnt_cli_data_dir (common.data, LNT_ROLE_HUB);
     int err = lnt_node_open (dir, 0, &node, &why);
-    if (!err) {
-        err = lnt_store_backup (lnt_node_store (node), argv[optind]);
-        if (err == LNT_EEXIST)
-            err = lnt_why (&why, LNT_ECANTCREAT, "%s exists already; choose "
-                           "a new file name", argv[optind]);
-        else if (err)
-            lnt_why (&why, err, "cannot write the backup %s", argv[optind]);
-    }
+    if (!err)
+        err = lnt_cli_backup (lnt_node_store (node), argv[optind], &why);
     lnt_node_destroy (&node);
     if (err)
         return lnt_cli_fail (HUB_PROG, err, &why);

@@ -296,6 +296,16 @@ expect_contains "$ERR" "--data is empty" "the empty --data is named"
 expect_exit 64 "$AGENT" "${ADD[@]}" --subject s --data ''
 expect_exit 64 "$AGENT" init --office 3503 --data ''
 
+section "backup to a file that cannot be made says why"
+R 74 backup "$T/no-such-dir/copy.mdb"
+expect_contains "$ERR" "$T/no-such-dir/copy.mdb: No such file or directory" \
+    "the file and the reason are named"
+expect_contains "$ERR" "a folder that exists" "and what to do"
+[ ! -e "$T/no-such-dir" ] && pass "no folder is made for a failed backup" \
+    || fail "a failed backup made $T/no-such-dir"
+R 73 backup "$D/data.mdb"
+expect_contains "$ERR" "exists already" "an existing file is refused as such"
+
 section "a received time far in the future is a mistyped date"
 R 65 "${ADD[@]}" --subject 'masa depan' --received "$((CUR + 36))-01-01"
 expect_contains "$ERR" "future" "the message says the date is in the future"

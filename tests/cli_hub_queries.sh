@@ -840,12 +840,15 @@ for ep in garbage tcp:// 'tcp://127.0.0.1'; do
     fi
 done
 
-section "an empty --data is refused"
+section "an empty --data is refused; a backup that cannot be made says why"
 expect_exit 64 "$HUB" verify --data ''
 expect_contains "$ERR" "--data is empty" "the empty --data is named"
 expect_exit 64 "$HUB" backup "$T/hub-copy.mdb" --data ''
 [ ! -e "$T/hub-copy.mdb" ] && pass "no backup of another store is made" \
     || fail "backup --data '' wrote $T/hub-copy.mdb"
+expect_exit 74 "$HUB" backup "$T/no-such-dir/hub.mdb" --data "$HUB_DIR"
+expect_contains "$ERR" "$T/no-such-dir/hub.mdb: No such file or directory" \
+    "a backup that cannot be made names the file and the reason"
 
 section "no hub running"
 wait "$NOHUB_PID"
