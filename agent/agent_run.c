@@ -101,18 +101,22 @@ agent_run (int argc, char **argv)
     if (!err && heartbeat)
         err = lnt_config_set (config, "heartbeat_ms", heartbeat,
                               "--heartbeat-ms", &why);
+    lnt_uplink_config_t up = {0};
+    if (!err) {
+        up = (lnt_uplink_config_t) {lnt_config_str (config, "data"),
+                                    lnt_config_str (config, "hub"),
+                                    lnt_config_bool (config, "insecure"),
+                                    lnt_config_int (config, "heartbeat_ms")};
+        err = lnt_uplink_check (&up, &why);
+    }
+    /* --check-config says what run would refuse, then prints what runs. */
     if (!err && check) {
         lnt_config_print (config, stdout);
         lnt_config_destroy (&config);
         return 0;
     }
-    if (!err) {
-        lnt_uplink_config_t up = {lnt_config_str (config, "data"),
-                                  lnt_config_str (config, "hub"),
-                                  lnt_config_bool (config, "insecure"),
-                                  lnt_config_int (config, "heartbeat_ms")};
+    if (!err)
         err = lnt_uplink_run (&up, &why);
-    }
     lnt_config_destroy (&config);
     return err ? lnt_cli_fail (AGENT_PROG, err, &why) : 0;
 }

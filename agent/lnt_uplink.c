@@ -532,8 +532,11 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
 }
 
 int
-lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
+lnt_uplink_check (const lnt_uplink_config_t *config, lnt_why_t *why)
 {
+    if (!config->data || !config->data[0])
+        return lnt_why (why, LNT_ECONFIG, "the data folder is empty; give "
+                        "--data DIR or data = DIR in the config file");
     if (!config->insecure)
         return lnt_why (why, LNT_ECONFIG, "CURVE security is not available in "
                         "this version; run with --insecure and a loopback hub");
@@ -541,6 +544,15 @@ lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
         return lnt_why (why, LNT_ECONFIG, "--insecure allows only a loopback "
                         "hub (tcp://127.0.0.1:PORT or ipc://), not %s",
                         config->hub);
+    return 0;
+}
+
+int
+lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
+{
+    int check = lnt_uplink_check (config, why);
+    if (check)
+        return check;
     s_agent_t *a = calloc (1, sizeof *a);
     if (!a)
         return LNT_ENOMEM;

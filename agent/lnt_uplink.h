@@ -24,6 +24,11 @@ typedef struct {
     int heartbeat_ms;   /* ZMQ heartbeat interval; dead after 3 missed     */
 } lnt_uplink_config_t;
 
+/*  Checks the settings as run does before it starts: a data folder, and
+    --insecure with a loopback hub (CURVE is not built in yet). 0, or
+    LNT_ECONFIG with why.                                                 */
+int lnt_uplink_check (const lnt_uplink_config_t *config, lnt_why_t *why);
+
 /*  Runs until SIGTERM or SIGINT (READY=1, WATCHDOG=1, STOPPING=1 to
     systemd). Returns 0, or an error with why.                            */
 int lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why);

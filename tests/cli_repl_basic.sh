@@ -21,6 +21,19 @@ for o in "${OFFICES[@]}"; do
     export "EXPECT_$o"
 done
 
+section "--check-config refuses what run would refuse"
+printf 'hub = tcp://10.1.1.1:7450\ninsecure = true\n' >"$T/far.conf"
+printf 'insecure = false\n' >"$T/curve.conf"
+printf 'data =\ninsecure = true\n' >"$T/nodata.conf"
+expect_exit 78 "$AGENT" run --config "$T/far.conf" --check-config --data "$(agent_dir 3503)"
+expect_contains "$ERR" "allows only a loopback hub"
+expect_exit 78 "$AGENT" run --config "$T/curve.conf" --check-config --data "$(agent_dir 3503)"
+expect_contains "$ERR" "CURVE security is not available"
+expect_exit 78 "$AGENT" run --config "$T/nodata.conf" --check-config
+expect_contains "$ERR" "the data folder is empty"
+expect_exit 0 "$AGENT" run --insecure --check-config --data "$(agent_dir 3503)"
+expect_contains "$OUT" "insecure = true"
+
 section "first replication of the sample data"
 t0=$(now)
 hub_start
