@@ -51,6 +51,10 @@ assert [r["verified_answer"] for r in d] == [None], d'
 check_province "${OFFICES[@]}"
 check_union "${OFFICES[@]}"
 expect_refused 65 "$HUB_DIR" "$HUB" lke verify 3503 2026 A1.4 C --data "$HUB_DIR"
+expect_refused 65 "$HUB_DIR" "$HUB" lke verify 9999 2026 A1.3 C --data "$HUB_DIR"
+expect_contains "$ERR" 'office "9999" is not an office of province 35'
+expect_refused 65 "$HUB_DIR" "$HUB" lke verify 3320 2026 A1.3 C --data "$HUB_DIR"
+expect_contains "$ERR" 'office "3320" is not an office of province 35'
 
 section "verdicts made while the office's daemon is down"
 agent_stop 3503
