@@ -257,6 +257,7 @@ lnt_listing_lke_columns (lnt_out_t *out, lnt_out_format_t format)
 {
     lnt_out_column (out, "id", format == LNT_OUT_TABLE ? "ID" : NULL);
     if (format == LNT_OUT_TABLE) {
+        lnt_out_column (out, "year", "Year");
         lnt_out_column (out, "item", "Item");
         lnt_out_column (out, "answer", "Answer");
         lnt_out_column (out, "verified_answer", "Verified");
@@ -289,6 +290,7 @@ lnt_listing_lke_row (lnt_out_t *out, lnt_out_format_t format,
     lnt_out_row (out);
     lnt_out_str (out, a->id);
     if (format == LNT_OUT_TABLE) {
+        lnt_out_int (out, a->year);
         lnt_out_str (out, a->item);
         lnt_out_str (out, a->answer);
         lnt_out_str (out, verdict ? verdict->answer : NULL);

@@ -517,12 +517,17 @@ s_test_lke (void)
     char *text = s_print (&out);
     CHECK (text && strncmp (text, "ID ", 3) == 0);
     CHECK (text && strstr (text, "Verified") != NULL);
+    //  the year has its column: the same item of two years tells apart
+    CHECK (text && strstr (text, " Year ") != NULL);
     char *row1 = text ? strstr (text, "\n3503-LKE") : NULL;
     char *row2 = row1 ? strstr (row1 + 1, "\n3503-LKE") : NULL;
     CHECK (row1 && row2);
     if (row1 && row2) {
         *row2 = 0;
         CHECK (strstr (row1, " B ") && strstr (row1, " - "));
+        char year[16];
+        snprintf (year, sizeof year, " %d ", a.year);
+        CHECK (strstr (row1, year) != NULL);
         CHECK (strstr (row2 + 1, " B ") && strstr (row2 + 1, " C "));
         CHECK (strstr (row2 + 1, "Pemantauan dan Evaluasi") != NULL);
     }
