@@ -17,6 +17,7 @@ typedef enum { S_NULL, S_STR, S_INT, S_NUM, S_BOOL, S_FIXED } s_kind_t;
 typedef struct {
     s_kind_t kind;       /* which member of v holds the value               */
     int decimals;        /* digits after the point, for S_NUM and S_FIXED   */
+    char *shown;         /* S_INT: the table's text for it, owned; or NULL  */
     union {
         char *text;      /* S_STR: a copy the listing owns                  */
         int64_t integer; /* S_INT; S_FIXED: the value in 10^-decimals       */
@@ -112,9 +113,11 @@ lnt_out_destroy (lnt_out_t **self_p)
         free (self->columns [i].name);
         free (self->columns [i].title);
     }
-    for (size_t i = 0; i < self->ncells; i++)
+    for (size_t i = 0; i < self->ncells; i++) {
         if (self->cells [i].kind == S_STR)
             free (self->cells [i].v.text);
+        free (self->cells [i].shown);
+    }
     free (self->columns);
     free (self->cells);
     free (self->closed);
@@ -197,6 +200,15 @@ void
 lnt_out_int (lnt_out_t *self, int64_t value)
 {
     s_cell_add (self, S_INT)->v.integer = value;
+}
+
+void
+lnt_out_int_as (lnt_out_t *self, int64_t value, const char *text)
+{
+    assert (text);
+    s_cell_t *cell = s_cell_add (self, S_INT);
+    cell->v.integer = value;
+    cell->shown = s_need (strdup (text));
 }
 
 void
@@ -392,8 +404,9 @@ s_table_texts (lnt_out_t *self, const char **texts, char **arena)
     *arena = NULL;
     for (size_t i = 0; i < self->ncells; i++) {
         size_t len;
-        const char *text = s_cell_text_len (&self->cells [i], buf,
-                                            sizeof (buf), &len);
+        const char *text = self->cells [i].shown;
+        if (!text)
+            text = s_cell_text_len (&self->cells [i], buf, sizeof (buf), &len);
         at [i] = SIZE_MAX;
         texts [i] = text ? text : "-";
         if (text != buf)
@@ -467,7 +480,9 @@ s_print_table_one (lnt_out_t *self, FILE *out)
     s_sink_t sink = {.out = out};
     for (size_t c = 0; c < self->ncols; c++) {
         const char *title = self->columns [c].title;
-        const char *text = s_cell_text (&self->cells [c], buf, sizeof (buf));
+        const char *text = self->cells [c].shown;
+        if (!text)
+            text = s_cell_text (&self->cells [c], buf, sizeof (buf));
         size_t pending = width - lnt_utf8_width (title);
         s_put (&sink, title, &pending);
         s_put (&sink, ":", &pending);

@@ -52,6 +52,10 @@ void lnt_out_row (lnt_out_t *self);
     field in CSV.                                                           */
 void lnt_out_str (lnt_out_t *self, const char *text);
 void lnt_out_int (lnt_out_t *self, int64_t value);
+/*  An integer that the table shows as text (">365" for a count of days
+    that stands for a year or more): the number in CSV and JSON, text
+    right-aligned in the table as a number is. text is copied.            */
+void lnt_out_int_as (lnt_out_t *self, int64_t value, const char *text);
 /*  A number with the given digits after the point (0..20), printed with
     "%.*f", a JSON number too; NaN and infinity print as null.             */
 void lnt_out_num (lnt_out_t *self, double value, int decimals);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lnt_apply.h"
+#include "lnt_csv.h"
 #include "lnt_listing.h"
 #include "lnt_out.h"
 #include "lnt_record.h"
@@ -314,6 +315,19 @@ s_rollup_columns (lnt_out_t *out, bool wide)
     lnt_out_column (out, "lke.evidence_share", wide ? NULL : "Evidence");
 }
 
+/*  Days to the first response, or null when negative (no response). The
+    rollup counts a year or more as 366 days: the table says ">365".      */
+static void
+s_days (lnt_out_t *out, int days)
+{
+    if (days < 0)
+        lnt_out_null (out);
+    else if (days >= 366)
+        lnt_out_int_as (out, days, ">365");
+    else
+        lnt_out_int (out, days);
+}
+
 static void
 s_rollup_row (lnt_out_t *out, const lnt_ref_t *ref, const char *office,
               const char *name, const s_row_t *row, bool wide)
@@ -326,16 +340,8 @@ s_rollup_row (lnt_out_t *out, const lnt_ref_t *ref, const char *office,
     lnt_out_int (out, s[LNT_ROLLUP_S_OPEN]);
     lnt_out_int (out, row->s_overdue);
     lnt_out_int (out, s[LNT_ROLLUP_S_IN_TIME]);
-    int median = lnt_rollup_percentile (s + LNT_ROLLUP_S_DAYS, 50);
-    int p90 = lnt_rollup_percentile (s + LNT_ROLLUP_S_DAYS, 90);
-    if (median >= 0)
-        lnt_out_int (out, median);
-    else
-        lnt_out_null (out);
-    if (p90 >= 0)
-        lnt_out_int (out, p90);
-    else
-        lnt_out_null (out);
+    s_days (out, lnt_rollup_percentile (s + LNT_ROLLUP_S_DAYS, 50));
+    s_days (out, lnt_rollup_percentile (s + LNT_ROLLUP_S_DAYS, 90));
     if (wide) {
         for (int i = 0; i < LNT_ST_COUNT; i++)
             lnt_out_int (out, s[LNT_ROLLUP_S_STATUS + i]);
@@ -505,6 +511,31 @@ s_rollup_total (s_row_t *total, const s_row_t *row)
         lnt_score_sum_add (&total->area_checked, row->exact[2]);
 }
 
+/*  The province's name from the provinces part of the reference data in
+    the store (lnt_ref keeps only its time zone) into name; its code when
+    the part has no name for it.                                          */
+static void
+s_province_name (lnt_txn_t *txn, const char *code, char *name, size_t size)
+{
+    snprintf (name, size, "%s", code);
+    const void *text;
+    size_t len;
+    if (lnt_txn_get (txn, LNT_DB_REF, "provinces", 9, &text, &len) != 0)
+        return;
+    FILE *file = fmemopen ((void *) text, len, "r");
+    lnt_csv_t *csv = file ? lnt_csv_new (file, 256, 8) : NULL;
+    int n;
+    while (csv && ((n = lnt_csv_next (csv)) > 0 || n == LNT_EINVAL))
+        if (n >= 4 && strcmp (lnt_csv_field (csv, 0), code) == 0
+            && *lnt_csv_field (csv, 3)) {
+            snprintf (name, size, "%s", lnt_csv_field (csv, 3));
+            break;
+        }
+    lnt_csv_destroy (&csv);
+    if (file)
+        fclose (file);
+}
+
 /*  Parses a query's number argument from lo to hi into *value; false when
     it is not one.                                                          */
 static bool
@@ -581,12 +612,21 @@ s_rollup (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
             s_rollup_row (offices, ref, o->code, o->name, &row, wide);
         s_rollup_total (&sum, &row);
     }
-    /* The total, in the listing of its own (json) or as the last row.   */
+    /* The total, in the listing of its own (json) or as the last row. Its
+       name is the province's code for programs (docs/ROLLUP.md); the
+       table names the province, or with --office the one office.      */
     lnt_out_t *last = format == LNT_OUT_JSON ? total : offices;
+    char name[96];
+    if (wide)
+        snprintf (name, sizeof name, "%s", lnt_node_code (hub));
+    else if (one)
+        snprintf (name, sizeof name, "%s only", one->name);
+    else
+        s_province_name (txn, lnt_node_code (hub), name, sizeof name);
     if (!rc && area)
-        s_area_row (last, "total", lnt_node_code (hub), &sum, area);
+        s_area_row (last, "total", name, &sum, area);
     else if (!rc)
-        s_rollup_row (last, ref, "total", lnt_node_code (hub), &sum, wide);
+        s_rollup_row (last, ref, "total", name, &sum, wide);
     if (!rc && format == LNT_OUT_JSON) {
         fprintf (stream, "{\"year\": %d, \"province\": ", year);
         lnt_out_json_string (stream, lnt_node_code (hub));

@@ -723,6 +723,16 @@ for o in "${EDGE_LKE[@]}"; do
         || { bad=$((bad + 1)); fail "import $T/edge/$o.csv" "$(head -3 "$T/import.err")"; }
 done
 [ $bad = 0 ] && pass "imported the grade-edge answers of ${EDGE_LKE[*]}"
+# A year of one suggestion, answered now, more than a year after it was
+# received: median and 90th percentile 366, "a year or more".
+LONGYEAR=$((BYEAR - 1))
+if long_id=$(ag 3573 suggestion add --channel letter --class suggestion --subject "Setahun lebih" \
+        --text "Dijawab setelah setahun" --received "$LONGYEAR-03-02 10:00") \
+    && ag 3573 suggestion respond "$long_id" --text "Maaf, terlambat" >/dev/null; then
+    pass "a suggestion of 3573 received in $LONGYEAR, answered now"
+else
+    fail "a suggestion of 3573 received in $LONGYEAR, answered now"
+fi
 
 apply 1 offices
 sync_all "phase 1 offices"
@@ -768,7 +778,7 @@ r = [r for r in d["offices"] if r["office"] == "'"$EDGE_SUGG"'"][0]["suggestions
 assert (r["received"], r["answered_in_time"], r["open"], r["overdue"]) == (6, 3, 0, 0), r'
 fi
 
-section "the rollup for spreadsheets"
+section "the rollup as staff and spreadsheets see it"
 # CSV columns are named as the JSON fields, with dots (docs/ROLLUP.md).
 for area in "" 3; do
     args=(--year "$YEAR" ${area:+--area "$area"} --hub "$QUERY_EP")
@@ -787,6 +797,25 @@ head = raw.split("\r\n")[0].split(",")
 assert head == want, [(h, w) for h, w in zip(head, want) if h != w] or (len(head), len(want))
 assert rows[-1]["office"] == "total" and rows[-1]["name"] == "35", rows[-1]'
 done
+# The table's total names the province, or the one office of --office.
+run "$HUB" rollup --year "$YEAR" --hub "$QUERY_EP"
+expect_match "$(printf '%s\n' "$OUT" | tail -1)" '^total +Jawa Timur ' \
+    "the table's total row is named Jawa Timur, not 35"
+run "$HUB" rollup --year "$LONGYEAR" --office 3573 --hub "$QUERY_EP"
+body=$(printf '%s\n' "$OUT" | tail -n +2)
+printf '%s\n' "$body" >"$T/.out"
+expect_table "rollup --office 3573 (table): aligned, the office and its total" 2
+expect_match "$(printf '%s\n' "$body" | tail -1)" '^total +Malang only ' \
+    "with --office the total row is named \"Malang only\""
+expect_match "$(printf '%s\n' "$body" | sed -n 3p)" '^3573 +Malang +1 +0 +0 +0 +>365 +>365 ' \
+    "days to the first response of a year or more show as >365 (median and P90)"
+expect_match "$(printf '%s\n' "$body" | tail -1)" '^total +Malang only +1 +0 +0 +0 +>365 +>365 ' \
+    "and so in the total row"
+hub_query rollup --year "$LONGYEAR" --office 3573
+expect_py "JSON keeps 366 (a year or more) as a number, and the total named 35" '
+for r in (d["offices"][0], d["total"]):
+    assert r["suggestions"]["median_days"] == 366 and r["suggestions"]["p90_days"] == 366, r
+assert d["total"]["name"] == "35", d["total"]'
 
 # ---- phase 2 -------------------------------------------------------------------
 

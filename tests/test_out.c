@@ -401,6 +401,39 @@ s_test_fixed (void)
                  " 0.05\n");
 }
 
+/*  A listing of one column "days" (title "Days") and a row of 366 shown
+    as ">365", in format.                                                  */
+static lnt_out_t *
+s_days (lnt_out_format_t format)
+{
+    lnt_out_t *self = lnt_out_new (format);
+    lnt_out_column (self, "days", "Days");
+    lnt_out_row (self);
+    lnt_out_int_as (self, 366, ">365");
+    return self;
+}
+
+/*  A number the table shows as text: ">365" for 366 days (a year or
+    more), still the number in CSV and JSON, right-aligned in the table. */
+static void
+s_test_int_as (void)
+{
+    lnt_out_t *self = s_days (LNT_OUT_TABLE);
+    lnt_out_row (self);
+    lnt_out_int (self, 7);
+    CHECK_PRINT (self, false,
+                 "Days\n"
+                 "----\n"
+                 ">365\n"
+                 "   7\n");
+    self = s_days (LNT_OUT_TABLE);
+    CHECK_PRINT (self, true, "Days: >365\n");
+    self = s_days (LNT_OUT_CSV);
+    CHECK_PRINT (self, false, "Days\r\n366\r\n");
+    self = s_days (LNT_OUT_JSON);
+    CHECK_PRINT (self, true, "{\"days\": 366}\n");
+}
+
 /*  JSON longer than the writer's buffer: a string of 10,000 bytes with
     escapes in it and 300 rows, byte for byte as built here.               */
 static void
@@ -570,6 +603,7 @@ main (void)
     s_test_json ();
     s_test_json_escape ();
     s_test_fixed ();
+    s_test_int_as ();
     s_test_json_long ();
     s_test_print_one ();
     s_test_adjacent ();
