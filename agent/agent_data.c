@@ -283,8 +283,7 @@ agent_export (int argc, char **argv)
     int err = common.format == LNT_OUT_JSON ? s_dump (node, kind)
                                             : lnt_export_csv (node, kind,
                                                               stdout);
-    if (!err && (fflush (stdout) != 0 || ferror (stdout)))
-        err = LNT_EIO;
+    /* A failed write to stdout is main's to report, as for every command. */
     if (err)
         rc = lnt_cli_fail (AGENT_PROG, err, NULL);
     lnt_node_destroy (&node);

@@ -40,12 +40,10 @@ static const char *s_usage =
     "Exit codes: 0 done, 64 usage, 65 refused data, 69 store unavailable,\n"
     "70 internal error, 73 cannot create, 74 I/O error, 78 configuration.\n";
 
-int
-main (int argc, char **argv)
+/*  Runs the command of argv[1]; returns its exit code.                    */
+static int
+s_command (int argc, char **argv)
 {
-    /* Numbers in CSV and JSON always use a decimal point.                */
-    setlocale (LC_ALL, "C");
-    lnt_log_init (AGENT_PROG);
     if (argc < 2) {
         fputs (s_usage, stderr);
         return 64;
@@ -79,6 +77,25 @@ main (int argc, char **argv)
             return rc;
         }
     return lnt_cli_usage (AGENT_PROG, "unknown command \"%s\"", cmd);
+}
+
+int
+main (int argc, char **argv)
+{
+    /* Numbers in CSV and JSON always use a decimal point.                */
+    setlocale (LC_ALL, "C");
+    lnt_log_init (AGENT_PROG);
+    int rc = s_command (argc, argv);
+    /* A write that could not print its result (a new tracking number,
+       say) is stored all the same: say so, and where to find it.        */
+    const char *cmd = argc > 1 ? argv[1] : "";
+    char note[80] = "the change was stored";
+    if (strcmp (cmd, "suggestion") == 0 || strcmp (cmd, "rb") == 0
+        || strcmp (cmd, "lke") == 0)
+        snprintf (note, sizeof note, "the change was stored; see '%s %s "
+                  "list'", AGENT_PROG, cmd);
+    return lnt_cli_close_stdout (AGENT_PROG, rc,
+                                 rc == 0 && agent_written_dir ? note : NULL);
 }
 
 int

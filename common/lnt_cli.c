@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,4 +115,37 @@ lnt_cli_backup (lnt_store_t *store, const char *path, lnt_why_t *why)
     return lnt_why (why, err, "cannot write the backup %s: the copy failed "
                     "(the line above says why); check the room left on its "
                     "disk, or give a file on another", path);
+}
+
+/*  The reason of a failed write to stdout that went past the buffer, as
+    lnt_cli_stdout_error was told it; 0 when not told.                    */
+static int s_stdout_errno;
+
+void
+lnt_cli_stdout_error (int err)
+{
+    s_stdout_errno = err;
+}
+
+int
+lnt_cli_close_stdout (const char *prog, int rc, const char *note)
+{
+    /* Output is buffered: a full disk or a closed pipe shows only now.
+       Closing also reports what the flush cannot (NFS, say); EBADF after
+       a good flush is a stdout closed before we ran, with nothing lost.  */
+    int err = fflush (stdout) ? errno : 0;
+    bool failed = err || ferror (stdout);
+    if (!failed && fclose (stdout) != 0 && errno != EBADF) {
+        err = errno;
+        failed = true;
+    }
+    if (!failed)
+        return rc;
+    /* A write that failed earlier left the flag, not its errno.          */
+    if (!err)
+        err = s_stdout_errno;
+    fprintf (stderr, "%s: writing to standard output failed%s%s%s%s\n", prog,
+             err ? ": " : "", err ? strerror (err) : "", note ? "; " : "",
+             note ? note : "");
+    return rc ? rc : 74;
 }

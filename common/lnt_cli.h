@@ -38,4 +38,15 @@ int lnt_cli_int (const char *prog, const char *option, const char *text,
     path exists, LNT_EIO when it cannot be written.                        */
 int lnt_cli_backup (lnt_store_t *store, const char *path, lnt_why_t *why);
 
+/*  Remembers err (an errno value) as the reason a write to stdout failed,
+    for lnt_cli_close_stdout: a write past the buffer loses its data and
+    errno at once, and only the stream's error flag stays.                */
+void lnt_cli_stdout_error (int err);
+
+/*  Flushes and closes stdout, as main's last step. When that fails, or a
+    write failed before, prints "prog: writing to standard output failed:
+    REASON" (the reason when known) and "; " note (when not NULL) to
+    stderr, and returns rc if not 0, else 74. Otherwise returns rc.        */
+int lnt_cli_close_stdout (const char *prog, int rc, const char *note);
+
 #endif

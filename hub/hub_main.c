@@ -1,6 +1,7 @@
 /*  hub_main.c - lontar-hub: the provincial hub's daemon and the commands
     of provincial staff and operators.                                     */
 #include <czmq.h>
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -289,7 +290,10 @@ s_ask (const s_common_t *common, const char *name, const char *const *args)
             FILE *to = rc ? stderr : stdout;
             if (rc)
                 fprintf (to, "%s: ", HUB_PROG);
-            fwrite (answer.body, 1, answer.body_len, to);
+            if (fwrite (answer.body, 1, answer.body_len, to)
+                    != answer.body_len
+                && to == stdout)
+                lnt_cli_stdout_error (errno);
         }
         lnt_msg_release (&answer);
         zframe_destroy (&frame);
@@ -606,11 +610,10 @@ int hub_lke (int argc, char **argv);
 int hub_instrument (int argc, char **argv);
 int hub_reference (int argc, char **argv);
 
-int
-main (int argc, char **argv)
+/*  Runs the command of argv[1]; returns its exit code.                    */
+static int
+s_command (int argc, char **argv)
 {
-    setlocale (LC_ALL, "C");
-    lnt_log_init (HUB_PROG);
     if (argc < 2) {
         fputs (s_usage, stderr);
         return 64;
@@ -648,4 +651,12 @@ main (int argc, char **argv)
     if (strcmp (cmd, "reference") == 0)
         return hub_reference (argc - 1, argv + 1);
     return lnt_cli_usage (HUB_PROG, "unknown command \"%s\"", cmd);
+}
+
+int
+main (int argc, char **argv)
+{
+    setlocale (LC_ALL, "C");
+    lnt_log_init (HUB_PROG);
+    return lnt_cli_close_stdout (HUB_PROG, s_command (argc, argv), NULL);
 }

@@ -1,6 +1,8 @@
 # cli_agent_badinput.sh - refused input leaves the store byte-for-byte as
 # it was (mdb_dump of every database and the data file's checksum before
 # and after), with the exit code of DESIGN.md section 11 and a message.
+# Also: output that cannot be written exits 74 and says so (a write it
+# printed for is stored all the same).
 # Run: bash tests/cli_agent_badinput.sh BUILD_DIR
 . "$(dirname "$0")/lib_cli.sh" "$@"
 
@@ -289,6 +291,37 @@ mkdir "$T/junk"
 head -c 16384 /dev/urandom >"$T/junk/data.mdb"
 expect_exit 74 "$AGENT" suggestion list --data "$T/junk"
 expect_contains "$ERR" "$T/junk" "a damaged store is named"
+
+section "standard output that cannot be written"
+# full CMD...: as run, with stdout on /dev/full (every write fails ENOSPC).
+full () {
+    CMD="$(printf '%q ' "$@")>/dev/full"
+    "$@" >/dev/full 2>"$T/.err" </dev/null
+    RC=$?
+    OUT=""
+    ERR=$(cat "$T/.err")
+}
+NOSPACE="writing to standard output failed: No space left on device"
+for cmd in "suggestion list" "rb list --format json" "lke list --format csv" \
+    "status" "export" "suggestion show $S1" "--help"; do
+    # shellcheck disable=SC2086 # the words of cmd are its arguments
+    full "$AGENT" $cmd --data "$D"
+    expect_eq "$RC" 74 "$cmd >/dev/full exits 74"
+    expect_contains "$ERR" "lontar-agent: $NOSPACE" "$cmd names standard output and the reason"
+done
+full "$AGENT" suggestion show 3503-2001-999999 --data "$D"
+expect_eq "$RC" 65 "a command that failed keeps its own code with stdout full"
+expect_exit 0 A suggestion list --format json
+cp "$T/.out" "$T/before.json"
+full A "${ADD[@]}" --subject 'nomor hilang'
+expect_eq "$RC" 74 "suggestion add >/dev/full exits 74"
+expect_contains "$ERR" "$NOSPACE; the change was stored; see 'lontar-agent suggestion list'" \
+    "and says the suggestion was stored and where to find its number"
+expect_exit 0 A suggestion list --format json
+expect_py "the suggestion whose number was not printed is stored" "
+before = {o['id'] for o in json.load(open('$T/before.json'))}
+new = [o['subject'] for o in d if o['id'] not in before]
+assert new == ['nomor hilang'], new"
 
 section "an empty --data is refused, not taken as the default folder"
 expect_refused 64 "$D" "$AGENT" suggestion list --data ''

@@ -12,8 +12,9 @@
 # must also equal the offices' own listings. Then: the text of a
 # confidential suggestion and the reporter appear nowhere at the hub; bad
 # filters are refused with 64 by the client and, sent raw, by the hub; a
-# query with no hub running fails with 69; `lontar-hub verify` finds no
-# difference. Run by CTest as `bash tests/cli_hub_queries.sh BINDIR`.
+# query with no hub running fails with 69, one whose --hub is no endpoint
+# with 64, and one whose output cannot be written with 74; `lontar-hub
+# verify` finds no difference. Run by CTest as `bash tests/cli_hub_queries.sh BINDIR`.
 . "$(dirname "$0")/lib_repl.sh" "$@"
 
 OFFICES=(3503 3512 3578)
@@ -828,6 +829,16 @@ if [ -x "$PROBE" ]; then
 else
     fail "no wire_probe at $PROBE (build the wire_probe target)"
 fi
+
+section "standard output that cannot be written"
+for q in "suggestions" "rollup --format csv" "lke --format json"; do
+    # shellcheck disable=SC2086 # the words of q are its arguments
+    "$HUB" $q --hub "$QUERY_EP" >/dev/full 2>"$T/full.err" </dev/null
+    expect_eq "$?" 74 "$q >/dev/full exits 74"
+    expect_contains "$(cat "$T/full.err")" \
+        "lontar-hub: writing to standard output failed: No space left on device" \
+        "$q names standard output and the reason"
+done
 
 section "a --hub that is no endpoint is a usage error"
 for ep in garbage tcp:// 'tcp://127.0.0.1'; do
