@@ -15,7 +15,7 @@ static const char *s_init_usage =
     "store is refused with exit 73 and left as it is).\n"
     "  CODE: the office's Kemendagri region code, such as 3503 (Trenggalek)\n"
     "  --ref DIR: the reference data to start from (default $LONTAR_REF,\n"
-    "             then /usr/share/lontar)\n";
+    "             then " LNT_REF_DIR ")\n";
 
 static const char *s_import_usage =
     "Usage: lontar-agent import FILE [--keep-going] [--again] [--data DIR]\n"

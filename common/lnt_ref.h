@@ -2,10 +2,10 @@
     LKE instruments, answer types, grade bands, SLA table and holidays.
 
     Reference data is data, not code: each part is a CSV text in the shape
-    of the files in common/data (installed to /usr/share/lontar). A node
-    keeps the texts in its store, so it validates against the copy it holds
-    and the hub can send newer ones down. lnt_ref parses the texts and
-    answers look-ups; it does no I/O but lnt_ref_read_file.                *
+    of the files in common/data (installed to the prefix's share/lontar).
+    A node keeps the texts in its store, so it validates against the copy
+    it holds and the hub can send newer ones down. lnt_ref parses the
+    texts and answers look-ups; it does no I/O but lnt_ref_read_file.
 
     Weights and answer values are kept exact: decimal text is read into
     integers of 1/10,000 (LNT_REF_UNIT), never into floating point.        */
@@ -99,7 +99,8 @@ bool lnt_ref_complete (const lnt_ref_t *self, lnt_why_t *why);
 int lnt_ref_read_file (const char *path, char **text, size_t *len);
 
 /*  The folder the reference files come from: $LONTAR_REF if set, else
-    the installed /usr/share/lontar (LNT_REF_DIR at build time).          */
+    the installed one (LNT_REF_DIR at build time: the install prefix's
+    share/lontar).                                                        */
 const char *lnt_ref_default_dir (void);
 
 /*  Look-ups. Returned pointers are borrowed until the set changes.        */

@@ -113,8 +113,11 @@ hub_lke (int argc, char **argv)
     while ((c = getopt_long (argc, argv, "d:h", options, NULL)) != -1) {
         if (c == 'n')
             note = optarg;
-        else if (c == 'd')
-            data = optarg;
+        else if (c == 'd') {
+            int rc = lnt_cli_data (HUB_PROG, optarg, &data);
+            if (rc)
+                return rc;
+        }
         else if (c == 'h') {
             fputs (s_usage, stdout);
             return 0;

@@ -103,8 +103,8 @@ s_init (int argc, char **argv)
         "\n"
         "Creates the hub's store for a province (its Kemendagri code, such\n"
         "as 35 for Jawa Timur) in DIR, with the reference data of --ref DIR\n"
-        "(default $LONTAR_REF, then /usr/share/lontar). An existing store is\n"
-        "refused with exit 73 and left as it is.\n";
+        "(default $LONTAR_REF, then " LNT_REF_DIR "). An existing\n"
+        "store is refused with exit 73 and left as it is.\n";
     static const struct option options[] = {
         {"province", required_argument, NULL, 'p'},
         {"ref", required_argument, NULL, 'r'},

@@ -318,8 +318,11 @@ s_options (int argc, char **argv, const char *usage, const char **data,
     int c;
     optind = 0;
     while ((c = getopt_long (argc, argv, "d:f:h", options, NULL)) != -1) {
-        if (c == 'd')
-            *data = optarg;
+        if (c == 'd') {
+            int rc = lnt_cli_data (HUB_PROG, optarg, data);
+            if (rc)
+                return rc;
+        }
         else if (c == 'i' && id)
             *id = optarg;
         else if (c == 'f' && format) {

@@ -855,6 +855,10 @@ section "an empty --data is refused; a backup that cannot be made says why"
 expect_exit 64 "$HUB" verify --data ''
 expect_contains "$ERR" "--data is empty" "the empty --data is named"
 expect_exit 64 "$HUB" backup "$T/hub-copy.mdb" --data ''
+expect_exit 64 "$HUB" lke verify 3503 2026 A1.1 Y --data ''
+expect_contains "$ERR" "--data is empty" "lke verify: the empty --data is named"
+expect_exit 64 "$HUB" instrument load "$LONTAR_REF/instrument-permenpanrb-26-2020-pemenuhan.csv" --data ''
+expect_exit 64 "$HUB" reference list --data ''
 [ ! -e "$T/hub-copy.mdb" ] && pass "no backup of another store is made" \
     || fail "backup --data '' wrote $T/hub-copy.mdb"
 expect_exit 74 "$HUB" backup "$T/no-such-dir/hub.mdb" --data "$HUB_DIR"
