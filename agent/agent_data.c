@@ -142,8 +142,17 @@ agent_import (int argc, char **argv)
                 result.imported, result.skipped, result.bad);
         /* --keep-going stored the good rows; the refused ones still make
            the exit status say so, as make -k does.                      */
-        if (result.bad)
+        if (result.bad) {
             rc = 65;
+            /* A fixed copy of the whole file is another file: importing
+               it would store the good rows a second time.              */
+            if (result.imported)
+                fprintf (stderr, "%s: the %zu good rows are stored; to add "
+                         "the refused ones, put only those rows, fixed, in "
+                         "a new file and import that (importing this whole "
+                         "file again would store the good rows twice)\n",
+                         AGENT_PROG, result.imported);
+        }
     }
     lnt_import_result_free (&result);
     lnt_node_destroy (&node);

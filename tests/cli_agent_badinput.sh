@@ -246,6 +246,8 @@ expect_eq "$OUT" "imported 3, skipped 1 of other offices, refused 4" "the counts
 for n in 3 5 6 7; do
     expect_contains "$ERR" "line $n:" "--keep-going still reports line $n"
 done
+expect_contains "$ERR" "the 3 good rows are stored; to add the refused ones, put only those rows" \
+    "it says how to add the refused rows without storing the good ones twice"
 expect_exit 0 A suggestion list --format json
 expect_py "exactly the good rows are in" "
 subj = sorted(o['subject'] for o in d if o['received'].startswith('2026-03'))
