@@ -93,6 +93,46 @@ s_offices (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
     return 0;
 }
 
+/*  A few words of a section's state, for a reader to tell two versions
+    apart: a suggestion's subject, an item's activity, an answer or a
+    verdict, or "(deleted)". Into buf; empty when it does not decode.     */
+static const char *
+s_summary (uint8_t kind, int section, const lnt_section_t *sec, char *buf,
+           size_t size)
+{
+    static _Thread_local lnt_suggestion_t s;
+    buf[0] = 0;
+    if (sec->present && sec->deleted)
+        snprintf (buf, size, "(deleted)");
+    if (!sec->present || sec->deleted)
+        return buf;
+    if (section == LNT_SECTION_PROVINCE && kind == LNT_KIND_LKE_ANSWER) {
+        lnt_lke_verdict_t v;
+        if (lnt_codec_lke_verdict_decode (sec->body, sec->body_len, &v,
+                                          NULL) == 0)
+            snprintf (buf, size, "verified %s", v.answer);
+    }
+    else if (section != LNT_SECTION_OFFICE)
+        ;
+    else if (kind == LNT_KIND_SUGGESTION) {
+        if (lnt_codec_suggestion_decode (sec->body, sec->body_len, &s,
+                                         NULL) == 0)
+            snprintf (buf, size, "%s", s.subject);
+    }
+    else if (kind == LNT_KIND_RB_ITEM) {
+        lnt_rb_item_t r;
+        if (lnt_codec_rb_item_decode (sec->body, sec->body_len, &r, NULL) == 0)
+            snprintf (buf, size, "%s", r.activity);
+    }
+    else if (kind == LNT_KIND_LKE_ANSWER) {
+        lnt_lke_answer_t a;
+        if (lnt_codec_lke_answer_decode (sec->body, sec->body_len, &a,
+                                         NULL) == 0)
+            snprintf (buf, size, "answer %s", a.answer);
+    }
+    return buf;
+}
+
 static int
 s_conflicts (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
              lnt_out_t *out)
@@ -105,6 +145,10 @@ s_conflicts (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
     lnt_out_column (out, "node", "Node");
     lnt_out_column (out, "version_time", "Written");
     lnt_out_column (out, "deleted", "Deleted");
+    /* What the losing version said, and what the record holds instead:
+       two suggestions that took the same number read apart here.       */
+    lnt_out_column (out, "summary", "Lost version");
+    lnt_out_column (out, "kept_summary", "Kept version");
     lnt_cursor_t *cur;
     const void *k, *v;
     size_t kl, vl;
@@ -129,6 +173,14 @@ s_conflicts (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
             lnt_out_bool (out, c.state.deleted);
         else
             lnt_out_str (out, c.state.deleted ? "yes" : "no");
+        char lost[LNT_SHORT_MAX + 1], kept[LNT_SHORT_MAX + 1] = "";
+        lnt_out_str (out, s_summary (c.kind, c.section, &c.state, lost,
+                                     sizeof lost));
+        lnt_record_t rec;
+        if (lnt_node_get (txn, c.kind, c.id, &rec, NULL) == 0)
+            s_summary (c.kind, c.section, &rec.sec[c.section], kept,
+                       sizeof kept);
+        lnt_out_str (out, kept);
     }
     lnt_cursor_close (&cur);
     return rc == LNT_ENOTFOUND ? 0 : rc;

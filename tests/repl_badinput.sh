@@ -131,6 +131,21 @@ expect_logged 'office=3501 claimed=3502 - HELLO for another office' "the HELLO f
 printf '     hub log: %s lines, %s of them warnings\n' "$(wc -l <"$(hub_log)")" \
     "$(grep -c '^W:' "$(hub_log)")"
 
+section "a conflict tells what the losing version said"
+# Office 3505's store as one PC (incarnation aaaa) deletes suggestion 1,
+# then as another (bbbb, a copy) deletes it again, later: the first
+# version loses, written by another node, and is kept as a conflict.
+probe hello:3505:aaaa batch:1:1:3505:tomb hello:3505:bbbb batch:1:1:3505:tomb
+expect_reply batch:1:1:3505:tomb '^< ACK acked=1' "each incarnation's delete: ACK 1"
+hub_query conflicts --office 3505
+expect_py "the conflict of 3505 says what lost and what is kept" '
+assert len(d) == 1, d
+c = d[0]
+assert c["id"] == "3505-2026-000001" and c["node"] == "000000000000aaaa", c
+assert c["summary"] == "(deleted)" and c["kept_summary"] == "(deleted)", c'
+run "$HUB" conflicts --office 3505 --hub "$QUERY_EP" --format csv
+expect_contains "$OUT" "Lost version,Kept version" "the CSV has both columns"
+
 section "an office of another province sees why the hub refuses it"
 repl_agent_init 3320
 agent_start 3320
