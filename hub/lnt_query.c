@@ -1148,6 +1148,24 @@ s_records (lnt_node_t *hub, lnt_txn_t *txn, const s_listing_t *listing,
     return rc;
 }
 
+/*  For the queries that take only an office: 0 when its office argument
+    is absent or one of the hub's province, else 64 with a message, as
+    the record listings answer.                                           */
+static int
+s_office_arg (lnt_node_t *hub, const lnt_msg_t *q, FILE *out)
+{
+    const char *only = s_arg (q, "office");
+    const lnt_ref_office_t *o = only ? lnt_ref_office (lnt_node_ref (hub),
+                                                       only)
+                                     : NULL;
+    if (!only || (o && strcmp (o->province, lnt_node_code (hub)) == 0))
+        return 0;
+    fprintf (out, "%s: office \"%s\" is not an office of province %s "
+             "(lontar-hub offices lists them)\n", q->text, only,
+             lnt_node_code (hub));
+    return 64;
+}
+
 int
 lnt_query_answer (lnt_node_t *hub, const lnt_msg_t *q,
                   lnt_query_connected_fn *connected, void *arg, FILE *out)
@@ -1158,6 +1176,11 @@ lnt_query_answer (lnt_node_t *hub, const lnt_msg_t *q,
                      : LNT_ENOMEM;
     int status = 0;
     if (rc)
+        ;
+    else if ((strcmp (q->text, "offices") == 0
+              || strcmp (q->text, "conflicts") == 0
+              || strcmp (q->text, "dead-letters") == 0)
+             && (status = s_office_arg (hub, q, out)) != 0)
         ;
     else if (strcmp (q->text, "offices") == 0)
         rc = s_offices (hub, txn, q, listing, connected, arg);

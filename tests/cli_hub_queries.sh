@@ -794,6 +794,14 @@ if [ "$RC" = 64 ] && [ -z "$OUT" ] && [[ "$ERR" == *'office "3320" is not an off
 else
     fail "suggestions --office 3320: want 64 from the hub"; show_last
 fi
+for q in conflicts dead-letters offices; do
+    run "$HUB" "$q" --office 9999 --hub "$QUERY_EP"
+    if [ "$RC" = 64 ] && [ -z "$OUT" ] && [[ "$ERR" == *"$q: office \"9999\" is not an office of province 35"* ]]; then
+        pass "$q --office 9999: the hub answers 64, as the record listings do"
+    else
+        fail "$q --office 9999: want 64 from the hub"; show_last
+    fi
+done
 run "$HUB" lke --item Z9.9 --hub "$QUERY_EP"
 if [ "$RC" = 64 ] && [[ "$ERR" == *'item "Z9.9" is not an item'* ]]; then
     pass "an item of no instrument: the hub answers 64"
