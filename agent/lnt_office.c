@@ -465,11 +465,14 @@ s_rb_update (lnt_txn_t *txn, void *arg)
         snprintf (r->evidence, sizeof r->evidence, "%s", p->evidence);
     if (p->person)
         snprintf (r->person, sizeof r->person, "%s", p->person);
-    if ((p->evidence && strlen (p->evidence) > LNT_EVIDENCE_MAX)
-        || (p->person && strlen (p->person) > LNT_NAME_MAX))
+    if (p->evidence && strlen (p->evidence) > LNT_EVIDENCE_MAX)
         return lnt_why (u->why, LNT_EINVAL, "action-plan item %s: evidence "
-                        "is longer than %d bytes or person longer than %d",
-                        u->id, LNT_EVIDENCE_MAX, LNT_NAME_MAX);
+                        "is %zu bytes, longer than %d", u->id,
+                        strlen (p->evidence), LNT_EVIDENCE_MAX);
+    if (p->person && strlen (p->person) > LNT_NAME_MAX)
+        return lnt_why (u->why, LNT_EINVAL, "action-plan item %s: person in "
+                        "charge is %zu bytes, longer than %d", u->id,
+                        strlen (p->person), LNT_NAME_MAX);
     return s_rb_write (u->node, txn, r, u->why);
 }
 

@@ -951,6 +951,13 @@ s_test_rb_update (void)
     CHECK_INT (lnt_office_rb_update (node, b, &too_long, &out, &why),
                LNT_EINVAL);
     CHECK (strstr (why.text, "evidence") != NULL);
+    CHECK (strstr (why.text, "person") == NULL);
+    //  a person too long is named alone
+    lnt_rb_patch_t long_person = {.person = long_evidence};
+    CHECK_INT (lnt_office_rb_update (node, b, &long_person, &out, &why),
+               LNT_EINVAL);
+    CHECK (strstr (why.text, "person in charge") != NULL);
+    CHECK (strstr (why.text, "evidence") == NULL);
     free (long_evidence);
     CHECK_INT (lnt_office_rb_update (node, "3503-RB-2026-0099", &patch, &out,
                                      &why), LNT_ENOTFOUND);
