@@ -40,7 +40,9 @@ static const char *s_export_usage =
     "with the arrays suggestions, rb and lke, every field included; with\n"
     "--kind, that kind's array. With --kind and --format csv: the import\n"
     "shape of that kind, which import reads back. The reporter's name and\n"
-    "contact are never exported.\n";
+    "contact are never exported. The text of a confidential suggestion is\n"
+    "left out of the JSON; the CSV carries it, since import needs it: keep\n"
+    "such a file in the office.\n";
 
 static const char *s_backup_usage =
     "Usage: lontar-agent backup FILE [--data DIR]\n"
