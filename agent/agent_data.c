@@ -73,12 +73,13 @@ agent_init (int argc, char **argv)
     }
     if (rc)
         return rc == 1 ? 0 : rc;
+    /* `init --office --data X`: getopt took --data for the code.         */
+    if (!office || office[0] == '-')
+        return lnt_cli_usage (AGENT_PROG, "init needs --office CODE, the "
+                              "office's region code such as 3503");
     if (optind < argc)
         return lnt_cli_usage (AGENT_PROG, "unexpected argument \"%s\"",
                               argv[optind]);
-    if (!office)
-        return lnt_cli_usage (AGENT_PROG, "init needs --office CODE, the "
-                              "office's region code such as 3503");
     const char *dir = lnt_cli_data_dir (common.data, LNT_ROLE_AGENT);
     lnt_why_t why = {""};
     int err = lnt_node_init (dir, LNT_ROLE_AGENT, office,

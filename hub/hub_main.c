@@ -122,9 +122,9 @@ s_init (int argc, char **argv)
     }
     if (rc)
         return rc == 1 ? 0 : rc;
-    if (optind < argc || !province)
-        return lnt_cli_usage (HUB_PROG, "init needs --province CODE and "
-                              "nothing else");
+    if (optind < argc || !province || province[0] == '-')
+        return lnt_cli_usage (HUB_PROG, "init needs --province CODE (such as "
+                              "35 for Jawa Timur) and nothing else");
     const char *dir = lnt_cli_data_dir (common.data, LNT_ROLE_HUB);
     lnt_why_t why = {""};
     int err = lnt_node_init (dir, LNT_ROLE_HUB, province,

@@ -331,6 +331,14 @@ expect_contains "$ERR" "--data is empty" "the empty --data is named"
 expect_exit 64 "$AGENT" "${ADD[@]}" --subject s --data ''
 expect_exit 64 "$AGENT" init --office 3503 --data ''
 
+section "init --office with its value left out"
+# getopt takes the next flag for the code: the message names --office.
+expect_exit 64 "$AGENT" init --office --data "$T/no-code"
+expect_contains "$ERR" "init needs --office CODE" "the missing code is named"
+[ ! -e "$T/no-code" ] && pass "nothing was made" || fail "init --office --data made $T/no-code"
+expect_exit 64 "$BINDIR/lontar-hub" init --province --data "$T/no-province"
+expect_contains "$ERR" "init needs --province CODE" "the missing province is named"
+
 section "backup to a file that cannot be made says why"
 R 74 backup "$T/no-such-dir/copy.mdb"
 expect_contains "$ERR" "$T/no-such-dir/copy.mdb: No such file or directory" \
