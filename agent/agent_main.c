@@ -84,6 +84,7 @@ main (int argc, char **argv)
 {
     /* Numbers in CSV and JSON always use a decimal point.                */
     setlocale (LC_ALL, "C");
+    lnt_cli_std_fds ();
     lnt_log_init (AGENT_PROG);
     int rc = s_command (argc, argv);
     /* A write that could not print its result (a new tracking number,

@@ -1,5 +1,6 @@
 /*  lnt_cli.c - shared command-line plumbing.                               */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -125,6 +126,18 @@ void
 lnt_cli_stdout_error (int err)
 {
     s_stdout_errno = err;
+}
+
+void
+lnt_cli_std_fds (void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl (fd, F_GETFD) == -1 && errno == EBADF) {
+            /* The lowest free number: fd itself.                         */
+            int got = open ("/dev/null", O_RDWR);
+            if (got >= 0 && got != fd)
+                close (got);
+        }
 }
 
 int

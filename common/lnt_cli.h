@@ -43,6 +43,11 @@ int lnt_cli_backup (lnt_store_t *store, const char *path, lnt_why_t *why);
     errno at once, and only the stream's error flag stays.                */
 void lnt_cli_stdout_error (int err);
 
+/*  Opens /dev/null on any of fds 0, 1 and 2 that is closed, as main's
+    first step: else the first file or socket opened (libzmq's, say)
+    takes the number, and output meant for stdout goes into it.           */
+void lnt_cli_std_fds (void);
+
 /*  Flushes and closes stdout, as main's last step. When that fails, or a
     write failed before, prints "prog: writing to standard output failed:
     REASON" (the reason when known) and "; " note (when not NULL) to

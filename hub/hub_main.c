@@ -657,6 +657,7 @@ int
 main (int argc, char **argv)
 {
     setlocale (LC_ALL, "C");
+    lnt_cli_std_fds ();
     lnt_log_init (HUB_PROG);
     return lnt_cli_close_stdout (HUB_PROG, s_command (argc, argv), NULL);
 }

@@ -325,6 +325,15 @@ before = {o['id'] for o in json.load(open('$T/before.json'))}
 new = [o['subject'] for o in d if o['id'] not in before]
 assert new == ['nomor hilang'], new"
 
+# With stdout closed (>&-) nothing is lost to write, and a command's
+# code is its own: the fd is not left for libzmq to take.
+for want_cmd in "0 --help" "64 bogus" "69 suggestion list --data $T/missing"; do
+    want=${want_cmd%% *}
+    # shellcheck disable=SC2086 # the words are the command's arguments
+    "$AGENT" ${want_cmd#* } >&- 2>"$T/.err" </dev/null
+    expect_eq "$?" "$want" "lontar-agent ${want_cmd#* } with stdout closed exits $want"
+done
+
 section "an empty --data is refused, not taken as the default folder"
 expect_refused 64 "$D" "$AGENT" suggestion list --data ''
 expect_contains "$ERR" "--data is empty" "the empty --data is named"
