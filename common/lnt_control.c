@@ -26,7 +26,12 @@ lnt_control_claim (const char *dir, const char *prog, int *fd,
     if (n < 0 || (size_t) n >= sizeof path)
         return lnt_why (why, LNT_EIO, "the data folder path %s is too long",
                         dir);
-    int f = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    /* Readable by all (it holds a pid): a lock file another user made
+       (root ran the daemon once) still serves, as flock works on a
+       read-only file too; only the pid is not written then.             */
+    int f = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    bool readonly = f < 0 && errno == EACCES
+                    && (f = open (path, O_RDONLY | O_CLOEXEC)) >= 0;
     if (f < 0)
         return lnt_why (why, LNT_EIO, "cannot open %s: %s; check the data "
                         "folder's owner and permissions", path,
@@ -47,7 +52,8 @@ lnt_control_claim (const char *dir, const char *prog, int *fd,
     }
     char text[32];
     int len = snprintf (text, sizeof text, "%ld\n", (long) getpid ());
-    if (ftruncate (f, 0) != 0 || pwrite (f, text, (size_t) len, 0) != len) {
+    if (!readonly && (ftruncate (f, 0) != 0
+                      || pwrite (f, text, (size_t) len, 0) != len)) {
         int err = errno;
         close (f);
         return lnt_why (why, LNT_EIO, "cannot write %s: %s", path,

@@ -57,6 +57,8 @@ typedef struct {
     zsock_t *query;             /* query socket                            */
     zsock_t *control;           /* local nudges and status                 */
     zactor_t *monitor;          /* the replication socket's disconnections */
+    zhashx_t *owed;             /* fd (text) -> DISCONNECTED events still
+                                   due for connections already marked gone */
     int frame_fd;               /* the socket the frame in hand came by    */
     zloop_t *loop;              /* the one loop                            */
     zhashx_t *conns;            /* routing id (hex) -> s_conn_t            */
@@ -119,6 +121,25 @@ s_stream (s_hub_t *hub, s_conn_t *conn)
     conn->welcomed = false;
     conn->last_seen = 0;
     return false;
+}
+
+/*  Counts the DISCONNECTED events due for socket fd of connections marked
+    gone already (delta +1), or takes one (delta -1: returns whether one
+    was due).                                                             */
+static bool
+s_disconnect_owed (s_hub_t *hub, int fd, int delta)
+{
+    char key[16];
+    snprintf (key, sizeof key, "%d", fd);
+    intptr_t n = (intptr_t) zhashx_lookup (hub->owed, key);
+    if (delta < 0 && n == 0)
+        return false;
+    n += delta;
+    if (n > 0)
+        zhashx_update (hub->owed, key, (void *) n);
+    else
+        zhashx_delete (hub->owed, key);
+    return true;
 }
 
 static void
@@ -545,12 +566,14 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
         conn->routing = zframe_dup (routing);
         conn->fd = hub->frame_fd;
         /* Another connection on this socket closed before: its number
-           was taken again.                                               */
-        for (s_conn_t *c = zhashx_first (hub->conns); c;
+           was taken again, and the monitor's DISCONNECTED for it, read
+           after this HELLO, is not about this one.                       */
+        for (s_conn_t *c = zhashx_first (hub->conns); c && conn->fd >= 0;
              c = zhashx_next (hub->conns))
-            if (c->fd == conn->fd) {
+            if (c != conn && c->fd == conn->fd) {
                 c->fd = -1;
                 c->gone = true;
+                s_disconnect_owed (hub, conn->fd, +1);
             }
         snprintf (conn->office, sizeof conn->office, "%s", m->office);
         char *key = zframe_strhex (routing);
@@ -601,10 +624,6 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
     char *key = zframe_strhex (routing);
     s_conn_t *conn = zhashx_lookup (hub->conns, key);
     free (key);
-    if (conn) {
-        conn->fd = hub->frame_fd;
-        conn->gone = false;
-    }
     s_turn_t *t = hub->turn[hub->cur];
     lnt_msg_t *m = &t->msgs[t->pending];
     lnt_why_t why = {""};
@@ -751,7 +770,10 @@ s_on_monitor (zloop_t *loop, zsock_t *sock, void *arg)
     char *value = msg ? zmsg_popstr (msg) : NULL;
     if (event && value && strcmp (event, "DISCONNECTED") == 0) {
         int fd = atoi (value);
-        for (s_conn_t *conn = zhashx_first (hub->conns); conn;
+        /* A HELLO on the same number came first: this event is about the
+           connection before it, already marked gone.                    */
+        bool stale = s_disconnect_owed (hub, fd, -1);
+        for (s_conn_t *conn = zhashx_first (hub->conns); conn && !stale;
              conn = zhashx_next (hub->conns))
             if (conn->fd == fd && !conn->gone) {
                 conn->gone = true;
@@ -972,6 +994,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
     s_refresh_ref (hub);
     hub->conns = zhashx_new ();
     zhashx_set_destructor (hub->conns, s_conn_destroy);
+    hub->owed = zhashx_new (); /* values are counts, not pointers       */
     hub->loop = zloop_new ();
     zloop_reader (hub->loop, zactor_sock (hub->writer), s_on_writer, hub);
     zloop_reader (hub->loop, hub->router, s_on_router, hub);
@@ -1007,6 +1030,7 @@ done:
     }
     zloop_destroy (&hub->loop);
     zhashx_destroy (&hub->conns);
+    zhashx_destroy (&hub->owed);
     zsock_destroy (&hub->router);
     zsock_destroy (&hub->query);
     zsock_destroy (&hub->control);
