@@ -149,6 +149,8 @@ static const lnt_config_key_t s_keys[] = {
      "plain TCP on loopback endpoints only (no CURVE yet)"},
     {"window", LNT_CONFIG_INT, "4", 1, 64,
      "batches in flight per office, each way"},
+    {"catchup_window", LNT_CONFIG_INT, "16", 1, 64,
+     "batches in flight for an office with a backlog (at most 4 at once)"},
     {"heartbeat_ms", LNT_CONFIG_INT, "5000", 100, 600000,
      "ZeroMQ heartbeat interval in ms; a peer is gone after 3 missed"},
 };
@@ -158,7 +160,8 @@ s_run (int argc, char **argv)
 {
     static const char *usage =
         "Usage: lontar-hub run [--bind ENDPOINT] [--query ENDPOINT]\n"
-        "                      [--insecure] [--window N] [--heartbeat-ms N]\n"
+        "                      [--insecure] [--window N] [--catchup-window N]\n"
+        "                      [--heartbeat-ms N]\n"
         "                      [--data DIR] [--config FILE] [--check-config]\n"
         "\n"
         "Runs the hub in the foreground until SIGTERM (systemd Type=notify).\n"
@@ -166,8 +169,12 @@ s_run (int argc, char **argv)
         "  --query:  query endpoint for provincial staff (" HUB_QUERY ")\n"
         "  --insecure: plain TCP, loopback only (CURVE is not yet built in)\n"
         "  --window: batches in flight per office, each way (4)\n"
+        "  --catchup-window: batches in flight for an office whose HELLO\n"
+        "             reports more than a window of batches not yet sent, at\n"
+        "             most 4 offices at once (16)\n"
         "  --config FILE: settings as \"key = value\" lines (keys: data, bind,\n"
-        "             query, insecure, window, heartbeat_ms); flags override\n"
+        "             query, insecure, window, catchup_window, heartbeat_ms);\n"
+        "             flags override\n"
         "  --check-config: check the settings, print them and exit\n"
         "Logs go to stderr, one event a line.\n";
     static const struct option options[] = {
@@ -176,14 +183,15 @@ s_run (int argc, char **argv)
         {"insecure", no_argument, NULL, 'i'},
         {"window", required_argument, NULL, 'w'},
         {"heartbeat-ms", required_argument, NULL, 'B'},
+        {"catchup-window", required_argument, NULL, 'W'},
         {"config", required_argument, NULL, 'c'},
         {"check-config", no_argument, NULL, 'C'},
         COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     s_common_t common = {0};
     /* Flags, kept until the file is read: they override it.             */
     const char *flag_names[] = {"bind", "query", "window", "heartbeat_ms",
-                                "insecure", "data"};
-    const char *flag_values[6] = {NULL};
+                                "insecure", "data", "catchup_window"};
+    const char *flag_values[7] = {NULL};
     const char *file = NULL;
     bool check = false;
     int rc = 0, c;
@@ -194,6 +202,7 @@ s_run (int argc, char **argv)
             case 'w': flag_values[2] = optarg; break;
             case 'B': flag_values[3] = optarg; break;
             case 'i': flag_values[4] = "true"; break;
+            case 'W': flag_values[6] = optarg; break;
             case 'c': file = optarg; break;
             case 'C': check = true; break;
             default: rc = s_common (&common, c, usage);
@@ -214,7 +223,7 @@ s_run (int argc, char **argv)
                               "default", &why);
     if (!err && file)
         err = lnt_config_load (config, file, &why);
-    for (int i = 0; !err && i < 6; i++)
+    for (int i = 0; !err && i < 7; i++)
         if (flag_values[i]) {
             char origin[40];
             snprintf (origin, sizeof origin, "--%s", flag_names[i]);
@@ -232,7 +241,8 @@ s_run (int argc, char **argv)
                                lnt_config_str (config, "query"),
                                lnt_config_bool (config, "insecure"),
                                lnt_config_int (config, "window"),
-                               lnt_config_int (config, "heartbeat_ms")};
+                               lnt_config_int (config, "heartbeat_ms"),
+                               lnt_config_int (config, "catchup_window")};
         err = lnt_hub_run (&hc, &why);
     }
     lnt_config_destroy (&config);

@@ -32,6 +32,8 @@ typedef struct {
     bool restoring;             /* a restore is owed until all is acked    */
     bool restore_end;           /* the empty RESTORE that ends it is due   */
     uint64_t down_saved;        /* down_acked as last written to the store */
+    int window;                 /* messages in flight it was granted, each
+                                   way (WELCOME)                           */
     int fd;                     /* its TCP or ipc socket (ZMQ_SRCFD), or -1 */
     bool gone;                  /* libzmq closed that socket (the peer died
                                    or missed its heartbeats)               */
@@ -310,7 +312,7 @@ s_pump (s_hub_t *hub)
     uint64_t head = lnt_node_log_head (txn);
     for (s_conn_t *conn = zhashx_first (hub->conns); conn;
          conn = zhashx_next (hub->conns)) {
-        while (conn->welcomed && conn->inflight < hub->config->window) {
+        while (conn->welcomed && conn->inflight < conn->window) {
             if (conn->restore_kind) {
                 /* Nothing sent and still restoring: try again later.   */
                 if (!s_restore_chunk (hub, conn, txn) && conn->restore_kind)
@@ -525,6 +527,28 @@ s_on_writer (zloop_t *loop, zsock_t *sock, void *arg)
     return hub->failed ? -1 : 0;
 }
 
+/*  The window conn is granted at its HELLO: the catch-up window when the
+    office reports more changes not yet applied than a window of batches
+    of 1,000 holds and fewer than 4 other live connections hold it (so
+    the hub holds at most 4 x catch-up window batches more than the base
+    windows), else the base window. One office back after days offline
+    then catches up with more in flight; many at once share the base.   */
+static int
+s_window (s_hub_t *hub, const s_conn_t *conn, uint64_t log_head,
+          uint64_t acked)
+{
+    int base = hub->config->window, wide = hub->config->catchup_window;
+    uint64_t backlog = log_head > acked ? log_head - acked : 0;
+    if (wide <= base || backlog <= (uint64_t) base * LNT_BATCH_MAX)
+        return base;
+    int holding = 0;
+    for (s_conn_t *c = zhashx_first (hub->conns); c;
+         c = zhashx_next (hub->conns))
+        if (c != conn && c->welcomed && !c->gone && c->window > base)
+            holding++;
+    return holding < 4 ? wide : base;
+}
+
 static void
 s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
 {
@@ -584,6 +608,7 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
                           "office of its first HELLO", conn->office);
     }
     conn->incarnation = m->incarnation;
+    conn->window = s_window (hub, conn, m->log_head, out.acked);
     conn->last_seen = lnt_time_now_ms ();
     conn->welcomed = out.verdict == LNT_WELCOME_OK;
     conn->down_next = out.down_from;
@@ -596,15 +621,15 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
     conn->restore_after[0] = 0;
     lnt_msg_t w = {.type = LNT_MSG_WELCOME, .verdict = out.verdict,
                    .seq = out.acked, .incarnation = lnt_node_id (hub->node),
-                   .window = (uint32_t) hub->config->window,
+                   .window = (uint32_t) conn->window,
                    .version = out.version, .down_from = out.down_from,
                    .restore = out.restore};
     s_send_msg (hub, routing, &w);
     lnt_log_info ("office=%s incarnation=%016llx acked=%llu log_head=%llu "
-                  "restore=%d verdict=%s - hello", m->office,
+                  "restore=%d window=%d verdict=%s - hello", m->office,
                   (unsigned long long) m->incarnation,
                   (unsigned long long) out.acked,
-                  (unsigned long long) m->log_head, out.restore,
+                  (unsigned long long) m->log_head, out.restore, conn->window,
                   out.verdict == LNT_WELCOME_OK ? "ok" : "reincarnate");
 }
 

@@ -23,6 +23,7 @@ typedef struct {
     bool insecure;      /* plain TCP (loopback only) until CURVE lands     */
     int window;         /* batches in flight per connection, each way      */
     int heartbeat_ms;   /* ZMQ heartbeat interval; dead after 3 missed     */
+    int catchup_window; /* window of an office with a backlog, 4 at most  */
 } lnt_hub_config_t;
 
 /*  Runs the hub until SIGTERM or SIGINT. Tells systemd READY=1 once the

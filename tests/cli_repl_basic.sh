@@ -83,6 +83,19 @@ r = [r for r in d if r["office"] == "3512"][0]
 assert r["connected"] and r["restores"] == 0, r'
 check_union "${OFFICES[@]}"
 
+section "an office back with a backlog catches up with the catch-up window"
+# 3512 restarted above with nothing pending: the base window (4).
+expect_contains "$(cat "$(agent_log 3512)")" "window=4 - welcomed by the hub" "3512, nothing pending: window 4"
+agent_stop 3578
+gen_suggestions 3578 "$GEN" "$T/backlog-3578.csv" 2024
+expect_exit 0 ag 3578 import "$T/backlog-3578.csv"
+export EXPECT_3578=$((EXPECT_3578 + GEN))
+agent_start 3578
+wait_synced 60 "${OFFICES[@]}"
+expect_contains "$(cat "$(agent_log 3578)")" "window=16 - welcomed by the hub" \
+    "3578, $GEN pending (more than 4 batches): window 16"
+check_union "${OFFICES[@]}"
+
 section "a second daemon on the same data folder is refused"
 # It would take the first one's control socket and write the same store.
 expect_exit 69 timeout 10 "$AGENT" run --insecure --hub "$HUB_EP" --data "$(agent_dir 3512)"
