@@ -53,6 +53,19 @@ s_tmpdir (void)
     return dir;
 }
 
+//  A new agent store of office 3503 in dir, opened; NULL (and a failed
+//  check) when it cannot be made
+static lnt_node_t *
+s_agent_new (const char *dir)
+{
+    lnt_why_t why = {""};
+    lnt_node_t *node = NULL;
+    CHECK_INT (lnt_node_init (dir, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
+               0);
+    CHECK_INT (lnt_node_open (dir, 0, &node, &why), 0);
+    return node;
+}
+
 //  dir/name in buf
 static const char *
 s_path (char *buf, size_t size, const char *dir, const char *name)
@@ -433,10 +446,7 @@ s_test_write_section (void)
 {
     char *tmp = s_tmpdir ();
     lnt_why_t why = {""};
-    lnt_node_t *node = NULL;
-    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
-               0);
-    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    lnt_node_t *node = s_agent_new (tmp);
     if (!node)
         goto done;
     uint64_t id = lnt_node_id (node);
@@ -556,11 +566,7 @@ static void
 s_test_write_fails (void)
 {
     char *tmp = s_tmpdir ();
-    lnt_why_t why = {""};
-    lnt_node_t *node = NULL;
-    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
-               0);
-    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    lnt_node_t *node = s_agent_new (tmp);
     if (!node)
         goto done;
     CHECK_INT (s_write_one (node, LNT_KIND_SUGGESTION, "3503-2026-000001",
@@ -821,10 +827,7 @@ s_test_next_number (void)
 {
     char *tmp = s_tmpdir ();
     lnt_why_t why = {""};
-    lnt_node_t *node = NULL;
-    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
-               0);
-    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    lnt_node_t *node = s_agent_new (tmp);
     if (!node)
         goto done;
     lnt_store_t *store = lnt_node_store (node);
@@ -1019,11 +1022,7 @@ static void
 s_test_one_txn (void)
 {
     char *tmp = s_tmpdir ();
-    lnt_why_t why = {""};
-    lnt_node_t *node = NULL;
-    CHECK_INT (lnt_node_init (tmp, LNT_ROLE_AGENT, "3503", s_ref_dir, 0, &why),
-               0);
-    CHECK_INT (lnt_node_open (tmp, 0, &node, &why), 0);
+    lnt_node_t *node = s_agent_new (tmp);
     if (!node)
         goto done;
     uint64_t id = lnt_node_id (node);
