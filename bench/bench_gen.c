@@ -16,9 +16,9 @@ bench_rand (uint64_t *state)
     return z ^ (z >> 31);
 }
 
-static const char *s_categories[] = {"facilities", "data", "information",
-                                     "service", "socialisation", "staff",
-                                     "participants", "logistics"};
+const char *const bench_categories[BENCH_CATEGORIES] = {
+    "facilities", "data", "information", "service", "socialisation", "staff",
+    "participants", "logistics"};
 static const char *s_subjects[] = {
     "Ruang tunggu", "Data pemilih per desa", "Jadwal tahapan",
     "Antrian layanan", "Sosialisasi pemilih pemula", "Hasil pemilu",
@@ -49,7 +49,7 @@ void
 bench_gen_words (uint64_t *state, lnt_suggestion_t *s)
 {
     snprintf (s->category, sizeof s->category, "%s",
-              BENCH_PICK (state, s_categories));
+              BENCH_PICK (state, bench_categories));
     snprintf (s->subject, sizeof s->subject, "%s",
               BENCH_PICK (state, s_subjects));
     size_t len = 0;

@@ -15,6 +15,10 @@ uint64_t bench_rand (uint64_t *state);
 /*  One element of a static array, at random.                              */
 #define BENCH_PICK(state, a) ((a)[bench_rand (state) % (sizeof (a) / sizeof (a)[0])])
 
+/*  The categories staff file suggestions under.                          */
+#define BENCH_CATEGORIES 8
+extern const char *const bench_categories[BENCH_CATEGORIES];
+
 /*  Fills s's category, subject and text (sentences of 100-200 bytes) as
     staff type them, from state.                                           */
 void bench_gen_words (uint64_t *state, lnt_suggestion_t *s);

@@ -102,9 +102,6 @@ static const char *s_classes[] = {"suggestion", "suggestion", "complaint",
 static const char *s_privacies[] = {"public", "public", "public", "public",
                                     "public", "public", "anonymous",
                                     "anonymous", "anonymous", "confidential"};
-static const char *s_categories[] = {"facilities", "data", "information",
-                                     "service", "socialisation", "staff",
-                                     "participants", "logistics"};
 static const char *s_subjects[] = {
     "Ruang tunggu", "Data pemilih per desa", "Jadwal tahapan",
     "Antrian layanan", "Sosialisasi pemilih pemula", "Hasil pemilu",
@@ -184,7 +181,7 @@ s_row_make (s_gen_t *gen, s_row_t *row)
               year, month, day, gen->minute / 60, gen->minute % 60);
     row->channel = s_channels[s_pick (state, S_COUNT (s_channels))];
     row->class_ = s_classes[s_pick (state, S_COUNT (s_classes))];
-    row->category = s_categories[s_pick (state, S_COUNT (s_categories))];
+    row->category = bench_categories[s_pick (state, BENCH_CATEGORIES)];
     row->privacy = s_privacies[s_pick (state, S_COUNT (s_privacies))];
     row->subject = s_subjects[s_pick (state, S_COUNT (s_subjects))];
     size_t len = 0;
