@@ -59,7 +59,8 @@ s_floor_hub (const char *endpoint, const char *dir, size_t map)
     int rc = 0, linger = 0;
     zmq_setsockopt (router, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_bind (router, endpoint) != 0
-        || bench_floor_env_new (dir, map, &env, &dbi))
+        || bench_floor_env_new (dir, map, (const char *[]) {NULL}, 1, &env,
+                                &dbi))
         _exit (2);
     for (;;) {
         zmq_msg_t id, body;
@@ -202,8 +203,8 @@ s_mdb_fail (const char *what, int rc)
 }
 
 int
-bench_floor_env_new (const char *dir, size_t map, MDB_env **env,
-                     MDB_dbi *dbi)
+bench_floor_env_new (const char *dir, size_t map, const char *const *names,
+                     size_t n, MDB_env **env, MDB_dbi *dbis)
 {
     MDB_txn *txn;
     int rc;
@@ -212,11 +213,15 @@ bench_floor_env_new (const char *dir, size_t map, MDB_env **env,
         return -1;
     if ((rc = mdb_env_create (env)))
         return rc;
-    if ((rc = mdb_env_set_mapsize (*env, map))
+    if ((rc = mdb_env_set_maxdbs (*env, (MDB_dbi) n))
+        || (rc = mdb_env_set_mapsize (*env, map))
         || (rc = mdb_env_open (*env, dir, 0, 0640))
         || (rc = mdb_txn_begin (*env, NULL, 0, &txn)))
         goto fail;
-    if ((rc = mdb_dbi_open (txn, NULL, 0, dbi))) {
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = mdb_dbi_open (txn, names[i], names[i] ? MDB_CREATE : 0,
+                           &dbis[i]);
+    if (rc) {
         mdb_txn_abort (txn);
         goto fail;
     }

@@ -17,13 +17,15 @@ int bench_floor_throughput (const char *agent_dir, const char *hub_dir,
                             size_t records, double *seconds, double *written);
 
 /*  Makes the folder dir and a fresh environment in it with default
-    (durable) flags and a map of map bytes; *dbi its main database.
+    (durable) flags and a map of map bytes, and opens n databases: names[i]
+    a named one (made), or NULL for the main database; dbis[i] its handle.
     Returns 0, or -1 (errno from mkdir) or an LMDB error code, with *env
-    NULL. For a floor's receiving side, which has nothing to say but
-    _exit on failure.                                                      */
+    NULL: a floor's receiving side has nothing to say but _exit on
+    failure, the store benchmark says what failed.                        */
 struct MDB_env;
-int bench_floor_env_new (const char *dir, size_t map, struct MDB_env **env,
-                         unsigned int *dbi);
+int bench_floor_env_new (const char *dir, size_t map,
+                         const char *const *names, size_t n,
+                         struct MDB_env **env, unsigned int *dbis);
 
 /*  Opens the office store in agent_dir (data.mdb of map bytes) read-only
     and puts in *cur a cursor on its log: the records lontar sends, read

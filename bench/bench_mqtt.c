@@ -147,7 +147,8 @@ s_subscriber (bench_mqtt_t *m, int port, int pipe_fd, const char *dir,
     MDB_env *env = NULL;
     MDB_txn *txn;
     MDB_dbi dbi;
-    if (bench_floor_env_new (dir, map, &env, &dbi))
+    if (bench_floor_env_new (dir, map, (const char *[]) {NULL}, 1, &env,
+                             &dbi))
         _exit (2);
     mosquitto_lib_init ();
     struct mosquitto *mosq = mosquitto_new ("lontar-bench-sub", true, &sub);

@@ -45,6 +45,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench_floor.h"
 #include "bench_gen.h"
 #include "bench_proc.h"
 #include "lnt_csv.h"
@@ -293,45 +294,32 @@ s_floor_fail (const char *what, int rc)
     return LNT_ESTORE;
 }
 
-/*  Opens a fresh environment in dir (made here) with a map of map bytes. */
+/*  Opens a fresh environment in dir (made here) with a map of map bytes:
+    lontar's named databases for the layout floor, else the main one.     */
 static int
 s_floor_open (s_floor_t *self, const char *dir, size_t map, bool layout)
 {
-    int rc;
-    MDB_txn *txn;
+    static const char *const names[] = {"records", "log", "meta"};
+    MDB_dbi dbis[3];
     memset (self, 0, sizeof *self);
     self->layout = layout;
-    if (mkdir (dir, 0750) != 0) {
+    int rc = layout ? bench_floor_env_new (dir, map, names, 3, &self->env,
+                                           dbis)
+                    : bench_floor_env_new (dir, map, (const char *[]) {NULL},
+                                           1, &self->env, &self->main);
+    if (rc == -1) {
         fprintf (stderr, "%s: cannot create %s: %s\n", BENCH_PROG, dir,
                  strerror (errno));
         return LNT_ECANTCREAT;
     }
-    if ((rc = mdb_env_create (&self->env)))
-        return s_floor_fail ("create", rc);
-    if ((rc = mdb_env_set_maxdbs (self->env, 4))
-        || (rc = mdb_env_set_mapsize (self->env, map))
-        || (rc = mdb_env_open (self->env, dir, 0, 0640))
-        || (rc = mdb_txn_begin (self->env, NULL, 0, &txn)))
-        goto fail;
-    if (layout)
-        rc = mdb_dbi_open (txn, "records", MDB_CREATE, &self->records);
-    if (layout && !rc)
-        rc = mdb_dbi_open (txn, "log", MDB_CREATE, &self->log);
-    if (layout && !rc)
-        rc = mdb_dbi_open (txn, "meta", MDB_CREATE, &self->meta);
-    if (!layout)
-        rc = mdb_dbi_open (txn, NULL, 0, &self->main);
-    if (rc) {
-        mdb_txn_abort (txn);
-        goto fail;
+    if (rc)
+        return s_floor_fail ("open", rc);
+    if (layout) {
+        self->records = dbis[0];
+        self->log = dbis[1];
+        self->meta = dbis[2];
     }
-    if ((rc = mdb_txn_commit (txn)))
-        goto fail;
     return 0;
-fail:
-    mdb_env_close (self->env);
-    self->env = NULL;
-    return s_floor_fail ("open", rc);
 }
 
 static void
