@@ -93,6 +93,21 @@ s_offices (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
     return 0;
 }
 
+/*  The office text names, when it is one of the hub's province; else
+    NULL, having said so on out as the answer of query name (status 64).  */
+static const lnt_ref_office_t *
+s_province_office (lnt_node_t *hub, const char *name, const char *text,
+                   FILE *out)
+{
+    const lnt_ref_office_t *o = lnt_ref_office (lnt_node_ref (hub), text);
+    if (o && strcmp (o->province, lnt_node_code (hub)) == 0)
+        return o;
+    fprintf (out, "%s: office \"%s\" is not an office of province %s "
+             "(lontar-hub offices lists them)\n", name, text,
+             lnt_node_code (hub));
+    return NULL;
+}
+
 /*  A few words of a section's state, for a reader to tell two versions
     apart: a suggestion's subject, an item's activity, an answer or a
     verdict, or "(deleted)". Into buf; empty when it does not decode.     */
@@ -624,12 +639,11 @@ s_rollup (lnt_node_t *hub, lnt_txn_t *txn, const lnt_msg_t *q,
                  area_text);
         return LNT_EUSAGE;
     }
-    const lnt_ref_office_t *one = only ? lnt_ref_office (ref, only) : NULL;
-    if (only && (!one || strcmp (one->province, lnt_node_code (hub)) != 0)) {
-        fprintf (stream, "office \"%s\" is not an office of province %s\n",
-                 only, lnt_node_code (hub));
+    const lnt_ref_office_t *one = only ? s_province_office (hub, "rollup",
+                                                            only, stream)
+                                       : NULL;
+    if (only && !one)
         return LNT_EUSAGE;
-    }
     bool wide = format != LNT_OUT_TABLE;
     lnt_out_t *offices = lnt_out_new (format);
     lnt_out_t *total = lnt_out_new (format);
@@ -842,13 +856,10 @@ s_filter_parse (lnt_node_t *hub, lnt_txn_t *txn, const s_listing_t *listing,
         lnt_why_t why = {""};
         int bad = 0;
         if (strcmp (key, "office") == 0) {
-            const lnt_ref_office_t *o = lnt_ref_office (ref, value);
-            if (!o || strcmp (o->province, lnt_node_code (hub)) != 0) {
-                fprintf (stream, "%s: office \"%s\" is not an office of "
-                         "province %s (lontar-hub offices lists them)\n",
-                         name, value, lnt_node_code (hub));
+            const lnt_ref_office_t *o = s_province_office (hub, name, value,
+                                                           stream);
+            if (!o)
                 return 64;
-            }
             f->office = o->code;
         }
         else if (strcmp (key, "year") == 0)
@@ -1155,15 +1166,7 @@ static int
 s_office_arg (lnt_node_t *hub, const lnt_msg_t *q, FILE *out)
 {
     const char *only = s_arg (q, "office");
-    const lnt_ref_office_t *o = only ? lnt_ref_office (lnt_node_ref (hub),
-                                                       only)
-                                     : NULL;
-    if (!only || (o && strcmp (o->province, lnt_node_code (hub)) == 0))
-        return 0;
-    fprintf (out, "%s: office \"%s\" is not an office of province %s "
-             "(lontar-hub offices lists them)\n", q->text, only,
-             lnt_node_code (hub));
-    return 64;
+    return !only || s_province_office (hub, q->text, only, out) ? 0 : 64;
 }
 
 int
