@@ -363,6 +363,13 @@ lnt_node_ref (const lnt_node_t *self)
     return self->ref;
 }
 
+const lnt_ref_office_t *
+lnt_node_province_office (const lnt_node_t *self, const char *code)
+{
+    const lnt_ref_office_t *o = lnt_ref_office (self->ref, code);
+    return o && strcmp (o->province, self->code) == 0 ? o : NULL;
+}
+
 lnt_store_t *
 lnt_node_store (lnt_node_t *self)
 {

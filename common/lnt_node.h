@@ -53,6 +53,11 @@ lnt_role_t lnt_node_role (const lnt_node_t *self);
 const char *lnt_node_code (const lnt_node_t *self);
 uint64_t lnt_node_id (const lnt_node_t *self);
 const lnt_ref_t *lnt_node_ref (const lnt_node_t *self);
+
+/*  For a hub: the office of code when it is one of the hub's province
+    (the node's code); NULL when it is not, or not an office at all.      */
+const lnt_ref_office_t *lnt_node_province_office (const lnt_node_t *self,
+                                                  const char *code);
 lnt_store_t *lnt_node_store (lnt_node_t *self);
 
 /*  Loads again every reference part the store holds (after the hub sent

@@ -151,10 +151,7 @@ hub_lke (int argc, char **argv)
     if (!err && lnt_node_role (sv.hub) != LNT_ROLE_HUB)
         err = lnt_why (&why, LNT_EINVAL, "the store in %s is not a hub's",
                        dir);
-    const lnt_ref_office_t *known = err ? NULL
-                                        : lnt_ref_office (lnt_node_ref (sv.hub),
-                                                          office);
-    if (!err && (!known || strcmp (known->province, lnt_node_code (sv.hub))))
+    if (!err && !lnt_node_province_office (sv.hub, office))
         err = lnt_why (&why, LNT_EINVAL, "office \"%s\" is not an office of "
                        "province %s (see lontar-hub offices)", office,
                        lnt_node_code (sv.hub));

@@ -133,10 +133,8 @@ int
 lnt_apply_hello (lnt_node_t *hub, const lnt_msg_t *hello, int64_t now,
                  lnt_hello_t *out)
 {
-    const lnt_ref_t *ref = lnt_node_ref (hub);
-    const lnt_ref_office_t *office = lnt_ref_office (ref, hello->office);
     memset (out, 0, sizeof *out);
-    if (!office || strcmp (office->province, lnt_node_code (hub)) != 0) {
+    if (!lnt_node_province_office (hub, hello->office)) {
         out->refused = true;
         out->code = LNT_REFUSE_OFFICE;
         snprintf (out->why, sizeof out->why, "office %s is not an office of "

@@ -99,8 +99,8 @@ static const lnt_ref_office_t *
 s_province_office (lnt_node_t *hub, const char *name, const char *text,
                    FILE *out)
 {
-    const lnt_ref_office_t *o = lnt_ref_office (lnt_node_ref (hub), text);
-    if (o && strcmp (o->province, lnt_node_code (hub)) == 0)
+    const lnt_ref_office_t *o = lnt_node_province_office (hub, text);
+    if (o)
         return o;
     fprintf (out, "%s: office \"%s\" is not an office of province %s "
              "(lontar-hub offices lists them)\n", name, text,
