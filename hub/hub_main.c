@@ -230,21 +230,25 @@ s_run (int argc, char **argv)
             err = lnt_config_set (config, flag_names[i], flag_values[i],
                                   origin, &why);
         }
+    lnt_hub_config_t hc = {0};
+    if (!err) {
+        hc = (lnt_hub_config_t) {lnt_config_str (config, "data"),
+                                 lnt_config_str (config, "bind"),
+                                 lnt_config_str (config, "query"),
+                                 lnt_config_bool (config, "insecure"),
+                                 lnt_config_int (config, "window"),
+                                 lnt_config_int (config, "heartbeat_ms"),
+                                 lnt_config_int (config, "catchup_window")};
+        err = lnt_hub_check (&hc, &why);
+    }
+    /* --check-config says what run would refuse, then prints what runs. */
     if (!err && check) {
         lnt_config_print (config, stdout);
         lnt_config_destroy (&config);
         return 0;
     }
-    if (!err) {
-        lnt_hub_config_t hc = {lnt_config_str (config, "data"),
-                               lnt_config_str (config, "bind"),
-                               lnt_config_str (config, "query"),
-                               lnt_config_bool (config, "insecure"),
-                               lnt_config_int (config, "window"),
-                               lnt_config_int (config, "heartbeat_ms"),
-                               lnt_config_int (config, "catchup_window")};
+    if (!err)
         err = lnt_hub_run (&hc, &why);
-    }
     lnt_config_destroy (&config);
     return err ? lnt_cli_fail (HUB_PROG, err, &why) : 0;
 }

@@ -955,8 +955,11 @@ s_bind (const char *endpoint, int type, int heartbeat_ms, lnt_why_t *why)
 }
 
 int
-lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
+lnt_hub_check (const lnt_hub_config_t *config, lnt_why_t *why)
 {
+    if (!config->data || !config->data[0])
+        return lnt_why (why, LNT_ECONFIG, "the data folder is empty; give "
+                        "--data DIR or data = DIR in the config file");
     if (!config->insecure)
         return lnt_why (why, LNT_ECONFIG, "CURVE security is not available in "
                         "this version; run with --insecure on loopback");
@@ -966,6 +969,15 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
                         "endpoints (tcp://127.0.0.1:PORT or ipc://), not %s",
                         lnt_endpoint_is_loopback (config->bind) ? config->query
                                                      : config->bind);
+    return 0;
+}
+
+int
+lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
+{
+    int check = lnt_hub_check (config, why);
+    if (check)
+        return check;
     s_hub_t *hub = calloc (1, sizeof *hub);
     if (!hub)
         return LNT_ENOMEM;

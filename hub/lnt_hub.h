@@ -26,6 +26,11 @@ typedef struct {
     int catchup_window; /* window of an office with a backlog, 4 at most  */
 } lnt_hub_config_t;
 
+/*  Checks the settings as run does before it starts: a data folder, and
+    --insecure with loopback endpoints (CURVE is not built in yet). 0, or
+    LNT_ECONFIG with why.                                                 */
+int lnt_hub_check (const lnt_hub_config_t *config, lnt_why_t *why);
+
 /*  Runs the hub until SIGTERM or SIGINT. Tells systemd READY=1 once the
     store is open and the sockets bound, WATCHDOG=1 from the loop and
     STOPPING=1 at the end. Returns 0, or an error with why (a bind that

@@ -33,6 +33,12 @@ expect_exit 78 "$AGENT" run --config "$T/nodata.conf" --check-config
 expect_contains "$ERR" "the data folder is empty"
 expect_exit 0 "$AGENT" run --insecure --check-config --data "$(agent_dir 3503)"
 expect_contains "$OUT" "insecure = true"
+printf 'bind = tcp://10.0.0.1:7450\ninsecure = true\n' >"$T/hubfar.conf"
+expect_exit 78 "$HUB" run --config "$T/hubfar.conf" --check-config --data "$HUB_DIR"
+expect_contains "$ERR" "allows only loopback endpoints"
+expect_exit 78 "$HUB" run --config "$T/curve.conf" --check-config --data "$HUB_DIR"
+expect_contains "$ERR" "CURVE security is not available"
+expect_exit 0 "$HUB" run --insecure --check-config --data "$HUB_DIR"
 
 section "first replication of the sample data"
 t0=$(now)
