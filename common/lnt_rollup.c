@@ -42,6 +42,8 @@ struct lnt_rollup_t {
     const void *hint_body;         /* a body whose part is known: hint    */
     size_t hint_len;               /* its length                          */
     const lnt_rollup_part_t *hint; /* borrowed; NULL for no hint          */
+    bool hint_counted;             /* the hint's part is in the sums: an
+                                      add (+1) of its body is skipped    */
     s_scratch_t *scratch;          /* decoding space (25 kB), kept        */
     s_entry_t *last[2];            /* the entries found last for a year
                                       key and a day key: changes of one
@@ -241,11 +243,12 @@ s_local_year (int64_t ms, int offset)
 
 void
 lnt_rollup_hint (lnt_rollup_t *self, const void *body, size_t len,
-                 const lnt_rollup_part_t *part)
+                 const lnt_rollup_part_t *part, bool counted)
 {
     self->hint_body = part ? body : NULL;
     self->hint_len = part ? len : 0;
     self->hint = part;
+    self->hint_counted = part && counted;
 }
 
 //  Adds counter index of the part's key k (0 or 1) by value
@@ -358,6 +361,31 @@ s_apply_part (lnt_rollup_t *self, const lnt_rollup_part_t *part,
     return 0;
 }
 
+int
+lnt_rollup_add_part (lnt_rollup_t *self, const lnt_rollup_part_t *part,
+                     int sign)
+{
+    assert (sign == 1 || sign == -1);
+    return s_apply_part (self, part, sign);
+}
+
+int
+lnt_rollup_add_all (lnt_rollup_t *self, const lnt_rollup_t *from)
+{
+    for (size_t j = 0; j < from->cap; j++) {
+        const s_entry_t *e = &from->slots[j];
+        size_t count = e->klen ? s_count (e->key[0]) : 0;
+        if (!count)
+            continue;
+        int64_t *v = s_deltas (self, e->key, e->klen);
+        if (!v)
+            return LNT_ENOMEM;
+        for (size_t i = 0; i < count; i++)
+            v[i] += e->values[i];
+    }
+    return 0;
+}
+
 //  The rollup's decoding space, allocated on first use; NULL when out of
 //  memory
 static s_scratch_t *
@@ -409,6 +437,8 @@ s_add_part (lnt_rollup_t *self, const lnt_ref_t *ref,
     lnt_rollup_part_t scratch;
     int rc;
     const lnt_rollup_part_t *part = s_part (self, ref, record, &scratch, &rc);
+    if (part == self->hint && self->hint_counted && sign > 0)
+        return 0; /* the caller summed it beforehand                    */
     return part ? s_apply_part (self, part, sign) : rc;
 }
 

@@ -26,6 +26,7 @@
 #ifndef LNT_ROLLUP_H
 #define LNT_ROLLUP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lnt_codec.h"
@@ -112,11 +113,24 @@ int lnt_rollup_part_rb_item (const lnt_rb_item_t *r, lnt_rollup_part_t *part);
     lnt_rollup_add of a record whose office section is that very body (the
     same pointer and length) uses part instead of decoding the body again.
     part must be what lnt_rollup_part_* gives for that body under the
-    reference data given to lnt_rollup_add. body and part must stay
-    unchanged until the hint is cleared with lnt_rollup_hint (self, NULL,
-    0, NULL). Borrows both.                                               */
+    reference data given to lnt_rollup_add. When counted, the caller has
+    already added part to the sums (lnt_rollup_add_part): an add (+1) of
+    that body is then skipped, while taking it away (-1) still counts.
+    body and part must stay unchanged until the hint is cleared with
+    lnt_rollup_hint (self, NULL, 0, NULL, false). Borrows both.          */
 void lnt_rollup_hint (lnt_rollup_t *self, const void *body, size_t len,
-                      const lnt_rollup_part_t *part);
+                      const lnt_rollup_part_t *part, bool counted);
+
+/*  Adds part (sign +1) to the pending changes or takes it away (-1):
+    what lnt_rollup_add of a record whose office section gives part does,
+    for a caller that sums the parts of many changes before it knows
+    which of them will be written. 0 or LNT_ENOMEM.                       */
+int lnt_rollup_add_part (lnt_rollup_t *self, const lnt_rollup_part_t *part,
+                         int sign);
+
+/*  Adds every pending change of from to self's; from is unchanged.
+    0 or LNT_ENOMEM (self then holds some of them: reset it).             */
+int lnt_rollup_add_all (lnt_rollup_t *self, const lnt_rollup_t *from);
 
 /*  lnt_rollup_add (old, -1) then (new, +1): a record's change.           */
 int lnt_rollup_change (lnt_rollup_t *self, const lnt_ref_t *ref,

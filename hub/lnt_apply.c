@@ -216,7 +216,12 @@ struct lnt_apply_group_t {
     int64_t now;              /* when                                       */
     lnt_apply_stats_t stats;  /* what the last commit did                   */
     lnt_buf_t buf;            /* scratch for dead letters                   */
-    lnt_rollup_t *rollup;     /* the group's changes to the rollups         */
+    lnt_rollup_t *pre;        /* the parts of the prepared changes, summed
+                                 as they are prepared (in the loop's
+                                 thread), as though every one were new     */
+    lnt_rollup_t *rollup;     /* the commit's changes to the rollups: pre,
+                                 less the parts of changes not written,
+                                 less what replaced records contributed   */
     union {
         lnt_suggestion_t s;   /* scratch for validation                     */
         lnt_rb_item_t r;      /* scratch                                    */
@@ -231,7 +236,11 @@ lnt_apply_group_new (lnt_node_t *hub)
     if (!g)
         return NULL;
     g->hub = hub;
-    if (!(g->rollup = lnt_rollup_new ())) {
+    g->pre = lnt_rollup_new ();
+    g->rollup = lnt_rollup_new ();
+    if (!g->pre || !g->rollup) {
+        lnt_rollup_destroy (&g->pre);
+        lnt_rollup_destroy (&g->rollup);
         free (g);
         return NULL;
     }
@@ -246,6 +255,7 @@ s_preps_clear (lnt_apply_group_t *g)
     g->count = 0;
     g->n = 0;
     lnt_buf_reset (&g->fresh);
+    lnt_rollup_reset (g->pre);
 }
 
 void
@@ -258,6 +268,7 @@ lnt_apply_group_destroy (lnt_apply_group_t **self_p)
     free (g->preps);
     lnt_buf_free (&g->fresh);
     lnt_buf_free (&g->buf);
+    lnt_rollup_destroy (&g->pre);
     lnt_rollup_destroy (&g->rollup);
     free (g);
     *self_p = NULL;
@@ -367,6 +378,12 @@ lnt_apply_prepare (lnt_apply_group_t *g, lnt_apply_item_t *items, size_t n,
             else
                 continue; /* an LKE answer's part needs its record      */
             p->has_part = true;
+            /* Summed here, off the writer's thread; the commit takes
+               away the parts of the few changes it does not write.     */
+            if (lnt_rollup_add_part (g->pre, &p->part, 1)) {
+                s_preps_clear (g);
+                return LNT_ENOMEM;
+            }
         }
     }
     g->n = n;
@@ -390,6 +407,28 @@ s_dead (lnt_apply_group_t *g, lnt_txn_t *txn, const lnt_apply_item_t *item,
     return rc;
 }
 
+/*  Takes the part of a prepared change the commit does not write out of
+    the sums it started from (g->pre). 0 or LNT_ENOMEM.                   */
+static int
+s_unsum (lnt_apply_group_t *g, const s_prep_t *p)
+{
+    return p->has_part ? lnt_rollup_add_part (g->rollup, &p->part, -1) : 0;
+}
+
+/*  A batch refused whole: none of its changes is written.                */
+static int
+s_refuse (lnt_apply_group_t *g, lnt_apply_item_t *item, const s_prep_t *preps,
+          uint16_t code, uint64_t acked)
+{
+    item->refused = true;
+    item->code = code;
+    item->acked = acked;
+    int rc = 0;
+    for (uint32_t i = 0; !rc && i < item->msg->count; i++)
+        rc = s_unsum (g, &preps[i]);
+    return rc;
+}
+
 static int
 s_batch (lnt_apply_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
          const s_prep_t *preps, uint64_t *max_version)
@@ -399,27 +438,22 @@ s_batch (lnt_apply_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
     int rc = lnt_checkpoint_get (txn, item->office, &cp);
     if (rc && rc != LNT_ENOTFOUND)
         return rc;
-    if (rc == LNT_ENOTFOUND || cp.incarnation != item->incarnation) {
-        item->refused = true;
-        item->code = LNT_REFUSE_NO_HELLO;
-        item->acked = rc ? 0 : cp.acked;
-        return 0;
-    }
-    if (m->seq > cp.acked + 1) {
-        item->refused = true;
-        item->code = LNT_REFUSE_GAP;
-        item->acked = cp.acked;
-        return 0;
-    }
+    if (rc == LNT_ENOTFOUND || cp.incarnation != item->incarnation)
+        return s_refuse (g, item, preps, LNT_REFUSE_NO_HELLO,
+                         rc ? 0 : cp.acked);
+    if (m->seq > cp.acked + 1)
+        return s_refuse (g, item, preps, LNT_REFUSE_GAP, cp.acked);
     uint64_t dead = 0, conflicts = 0, last_version = cp.version;
     bool append = true; /* while the batch's records come last        */
     for (uint32_t i = 0; i < m->count; i++) {
         uint64_t seq = m->seq + i;
+        const s_prep_t *p = &preps[i];
         if (seq <= cp.acked) {
             g->stats.skipped++;
+            if ((rc = s_unsum (g, p)))
+                return rc;
             continue;
         }
-        const s_prep_t *p = &preps[i];
         last_version = p->decoded ? p->change.state.version : 0;
         if (!p->valid) {
             if ((rc = s_dead (g, txn, item, seq,
@@ -430,13 +464,13 @@ s_batch (lnt_apply_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
         }
         if (p->has_part)
             lnt_rollup_hint (g->rollup, p->change.state.body,
-                             p->change.state.body_len, &p->part);
+                             p->change.state.body_len, &p->part, true);
         lnt_merge_t merge;
         rc = lnt_replica_apply_fresh (txn, &p->change,
                                       g->fresh.data + p->fresh, p->fresh_len,
                                       &append, true, &merge, g->rollup,
                                       lnt_node_ref (g->hub));
-        lnt_rollup_hint (g->rollup, NULL, 0, NULL);
+        lnt_rollup_hint (g->rollup, NULL, 0, NULL, false);
         if (rc)
             return rc;
         switch (merge.verdict) {
@@ -445,6 +479,9 @@ s_batch (lnt_apply_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
             case LNT_MERGE_DUP: g->stats.duplicates++; break;
             case LNT_MERGE_LOSE: g->stats.lost++; break;
         }
+        if (merge.verdict == LNT_MERGE_DUP || merge.verdict == LNT_MERGE_LOSE)
+            if ((rc = s_unsum (g, p)))
+                return rc;
         if (merge.conflict) {
             g->stats.conflicts++;
             conflicts++;
@@ -473,6 +510,11 @@ s_group (lnt_txn_t *txn, void *arg)
     uint64_t max_version = 0;
     memset (&g->stats, 0, sizeof g->stats);
     lnt_rollup_reset (g->rollup); /* a rerun after map growth starts over */
+    /* The parts summed while preparing, as though every change were
+       new; s_batch takes out what it does not write.                    */
+    int rc = lnt_rollup_add_all (g->rollup, g->pre);
+    if (rc)
+        return rc;
     /* Reference data loaded by a command since the group was validated:
        validate and roll up again against what this transaction sees, as
        the command's rebuild of the rollups did.                         */
@@ -485,12 +527,11 @@ s_group (lnt_txn_t *txn, void *arg)
         item->refused = false;
         item->code = 0;
         item->acked = 0;
-        int rc = s_batch (g, txn, item, preps, &max_version);
-        if (rc)
+        if ((rc = s_batch (g, txn, item, preps, &max_version)))
             return rc;
         preps += item->msg->count;
     }
-    int rc = lnt_replica_observe (txn, max_version);
+    rc = lnt_replica_observe (txn, max_version);
     /* The rollups move in the same transaction as the records.        */
     return rc ? rc : lnt_rollup_flush (g->rollup, txn);
 }

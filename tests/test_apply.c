@@ -459,6 +459,27 @@ s_old_cp_fn (lnt_txn_t *txn, void *arg)
                         strlen (o->office), buf, (size_t) o->fields * 8);
 }
 
+//  lnt_rollup_verify's reports: print them, for the log
+static void
+s_report (const char *difference, void *arg)
+{
+    (void) arg;
+    fprintf (stderr, "rollup difference: %s\n", difference);
+}
+
+//  How many rollup keys differ from those recomputed from the hub's
+//  records: the sums made while preparing, less what the commit did not
+//  write (resent, refused, duplicate and losing changes), must come out
+//  as the records say
+static int
+s_rollup_diffs (lnt_node_t *hub)
+{
+    lnt_txn_t *txn = s_read (hub);
+    int diffs = lnt_rollup_verify (txn, lnt_node_ref (hub), s_report, NULL);
+    lnt_txn_end (&txn);
+    return diffs;
+}
+
 static void
 s_test_apply (void)
 {
@@ -497,6 +518,7 @@ s_test_apply (void)
     CHECK_INT (item.acked, 0);
     CHECK_INT (s_held (hub, "3503", 1, AGENT_CHANGES), 0);
     CHECK (!s_has_checkpoint (hub, "3503"));
+    CHECK_INT (s_rollup_diffs (hub), 0);
 
     //  ---- the first HELLO
     CHECK_INT (s_hello (hub, "3503", inc, AGENT_CHANGES, 0, 0, 0, &hello), 0);
@@ -584,6 +606,7 @@ s_test_apply (void)
     CHECK_INT (item.code, LNT_REFUSE_GAP);
     CHECK_INT (item.acked, 15);
     CHECK_INT (st.applied, 0);
+    CHECK_INT (s_rollup_diffs (hub), 0);
     s_dump (hub, LNT_DB_RECORDS, &after);
     CHECK (s_same_buf (&before, &after));
     CHECK_INT (s_checkpoint (hub, "3503").acked, 15);
@@ -626,6 +649,7 @@ s_test_apply (void)
     CHECK_INT (items[4].acked, 20);
     CHECK_INT (st.applied, 3 + 4 + 2);
     CHECK_INT (st.skipped, 2);
+    CHECK_INT (s_rollup_diffs (hub), 0);
     for (int i = 0; i < 5; i++) {
         lnt_msg_release (&msgs[i]);
         lnt_buf_free (&frames[i]);
@@ -779,6 +803,7 @@ s_test_apply (void)
     CHECK_INT (st.lost, 2);
     CHECK_INT (st.conflicts, 1);
     CHECK_INT (st.dead, 0);
+    CHECK_INT (s_rollup_diffs (hub), 0);
     cp = s_checkpoint (hub, "3503");
     CHECK_INT (cp.conflicts, 1);
     //  the version of the change at acked as it came, though it lost
@@ -854,6 +879,7 @@ s_test_apply (void)
     CHECK_INT (item.code, LNT_REFUSE_NO_HELLO);
     CHECK_INT (item.acked, 0);
     CHECK_INT (st.applied, 0);
+    CHECK_INT (s_rollup_diffs (hub), 0);
     s_dump (hub, LNT_DB_RECORDS, &after);
     CHECK (s_same_buf (&before, &after));
     CHECK_INT (s_checkpoint (hub, "3503").acked, 0);
@@ -865,6 +891,7 @@ s_test_apply (void)
     CHECK_INT (st.duplicates, 2);
     CHECK_INT (st.lost, 1); // the deleted one stays deleted
     CHECK_INT (st.applied, 0);
+    CHECK_INT (s_rollup_diffs (hub), 0);
     s_dump (hub, LNT_DB_RECORDS, &after);
     CHECK (s_same_buf (&before, &after));
     cp = s_checkpoint (hub, "3503");
@@ -1081,6 +1108,7 @@ s_test_apply (void)
     txn = s_read (hub);
     CHECK_INT (lnt_checkpoint_get (txn, "3502", &cp), LNT_ESTORE);
     lnt_txn_end (&txn);
+    CHECK_INT (s_rollup_diffs (hub), 0);
 
     lnt_buf_free (&frame);
     lnt_buf_free (&before);
@@ -1090,14 +1118,6 @@ s_test_apply (void)
     lnt_node_destroy (&other);
     lnt_node_destroy (&agent);
     lnt_node_destroy (&hub);
-}
-
-//  lnt_rollup_verify's reports: print them, for the log
-static void
-s_report (const char *difference, void *arg)
-{
-    (void) arg;
-    fprintf (stderr, "rollup difference: %s\n", difference);
 }
 
 static int

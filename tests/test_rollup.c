@@ -903,6 +903,46 @@ s_test_pending (void)
     CHECK_INT (lnt_store_write (lnt_node_store (s_hub), s_flush_fn, pending),
                0);
     CHECK_INT (s_rollup_keys (), 0);
+
+    //  Parts summed beforehand (as the hub's loop does): a counted hint
+    //  skips the add of that body, a take-away still counts, and
+    //  add_all carries the sums over with from unchanged
+    lnt_rollup_part_t part;
+    CHECK_INT (lnt_rollup_part_suggestion (s_ref, s, &part), 0);
+    lnt_rollup_t *pre = lnt_rollup_new ();
+    CHECK (pre != NULL);
+    CHECK_INT (lnt_rollup_add_part (pre, &part, 1), 0);
+    CHECK_INT (lnt_rollup_add_part (pre, &part, 1), 0); /* two of them     */
+    const lnt_section_t *body = &r->rec.sec[LNT_SECTION_OFFICE];
+    for (int round = 0; round < 2; round++) {
+        CHECK_INT (lnt_rollup_add_all (pending, pre), 0);
+        lnt_rollup_hint (pending, body->body, body->body_len, &part, true);
+        CHECK_INT (lnt_rollup_add (pending, s_ref, &r->rec, 1), 0);
+        lnt_rollup_hint (pending, NULL, 0, NULL, false);
+        //  the second was not written: taken away
+        CHECK_INT (lnt_rollup_add_part (pending, &part, -1), 0);
+        CHECK_INT (lnt_store_write (lnt_node_store (s_hub), s_flush_fn,
+                                    pending), 0);
+        txn = s_read ();
+        CHECK_INT (lnt_rollup_read (txn, 'S', "3503", 2026, NULL, got,
+                                    LNT_ROLLUP_S_COUNT), 0);
+        lnt_txn_end (&txn);
+        CHECK_INT (got[LNT_ROLLUP_S_RECEIVED], round + 1);
+        CHECK_INT (got[LNT_ROLLUP_S_CHANNEL + LNT_CH_IN_PERSON], round + 1);
+    }
+    //  an uncounted hint adds, and a counted one takes away
+    lnt_rollup_hint (pending, body->body, body->body_len, &part, false);
+    CHECK_INT (lnt_rollup_add (pending, s_ref, &r->rec, 1), 0);
+    lnt_rollup_hint (pending, body->body, body->body_len, &part, true);
+    CHECK_INT (lnt_rollup_add (pending, s_ref, &r->rec, -1), 0);
+    CHECK_INT (lnt_rollup_add (pending, s_ref, &r->rec, -1), 0);
+    CHECK_INT (lnt_rollup_add (pending, s_ref, &r->rec, -1), 0);
+    lnt_rollup_hint (pending, NULL, 0, NULL, false);
+    CHECK_INT (lnt_store_write (lnt_node_store (s_hub), s_flush_fn, pending),
+               0);
+    CHECK_INT (s_rollup_keys (), 0);
+    CHECK_INT (s_verify (&reports), 0);
+    lnt_rollup_destroy (&pre);
     lnt_rollup_destroy (&pending);
     lnt_rollup_destroy (&pending);
     CHECK (pending == NULL);
