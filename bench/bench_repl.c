@@ -98,6 +98,9 @@ static const char *s_usage =
     "                   source tree's common/data)\n"
     "  --mosquitto PATH the broker (/usr/sbin/mosquitto)\n"
     "  --seed N         seed of the generator (1)\n"
+    "  --order ORDER    time: suggestions received in the order of the log,\n"
+    "                   as an office writes them (default); random: on any\n"
+    "                   day of five years, a history imported out of order\n"
     "  --keep           keep the temporary folder (its path is printed)\n"
     "  --wrap-hub CMD   run the hub under CMD, split at spaces, to profile\n"
     "                   it: --wrap-hub 'valgrind --tool=callgrind\n"
@@ -123,14 +126,31 @@ s_cleanup (void)
 
 /*  ---- a seeded generator of suggestions --------------------------------- */
 
-/*  Fills the fields staff type of a new suggestion (received 2021-2025,
-    a channel, class, category, privacy - one in ten confidential -,
+/*  The day the k-th of an office's n suggestions was received, within
+    2021-2025. In time order (the default), as an office writes them: the
+    days move forward through the five years, and staff type each one in
+    up to three days after it came (paper forms), so neighbours in the log
+    may be a few days apart, across a year's end too. In random order,
+    any day of the five years: a history imported out of order, the worst
+    case for the hub's trees (see docs/PERFORMANCE.md).                  */
+static int32_t
+s_received_day (uint64_t *state, bool random_order, size_t k, size_t n)
+{
+    int32_t first = lnt_date_from_ymd (2021, 1, 1), days = 5 * 365;
+    if (random_order)
+        return first + (int32_t) (bench_rand (state) % (uint64_t) days);
+    int32_t day = first + (int32_t) ((double) k / (double) (n ? n : 1) * days);
+    day -= (int32_t) (bench_rand (state) % 4);
+    return day < first ? first : day;
+}
+
+/*  Fills the fields staff type of a new suggestion (received on day, a
+    channel, class, category, privacy - one in ten confidential -,
     subject and a text of 100-200 bytes); the add fills in the rest.     */
 static void
-s_suggestion_make (uint64_t *state, int utc_offset, lnt_suggestion_t *s)
+s_suggestion_make (uint64_t *state, int utc_offset, int32_t day,
+                   lnt_suggestion_t *s)
 {
-    int32_t day = lnt_date_from_ymd (2021, 1, 1)
-                  + (int32_t) (bench_rand (state) % (5 * 365));
     int64_t minute = 7 * 60 + (int64_t) (bench_rand (state) % 600);
     s->received = ((int64_t) day * 1440 + minute - utc_offset) * 60000;
     s->channel = (uint8_t) (bench_rand (state) % LNT_CH_COUNT);
@@ -158,6 +178,7 @@ typedef struct {
     size_t connections;       /* hub memory: offices connected             */
     size_t mqtt_records;      /* MQTT catch-up changes                     */
     uint64_t seed;            /* generator seed                            */
+    bool random_order;        /* suggestions received in random order      */
     unsigned only;            /* S_RUN_* to run                            */
 } s_bench_t;
 
@@ -175,6 +196,9 @@ typedef struct {
     uint64_t state;         /* generator state at the chunk's start        */
     uint64_t after;         /* the state after it, once it ran through     */
     size_t count;           /* suggestions in the chunk                    */
+    size_t first;           /* the index of its first among the office's   */
+    size_t total;           /* of the office's suggestions                 */
+    bool random_order;      /* s_received_day's order                      */
     int utc_offset;         /* the office's minutes east of UTC            */
     lnt_suggestion_t *s;    /* scratch (some 25 KiB)                       */
     lnt_why_t why;          /* why a suggestion was refused                */
@@ -186,7 +210,9 @@ s_chunk_fn (lnt_txn_t *txn, void *arg)
     s_chunk_t *c = arg;
     uint64_t state = c->state;
     for (size_t i = 0; i < c->count; i++) {
-        s_suggestion_make (&state, c->utc_offset, c->s);
+        int32_t day = s_received_day (&state, c->random_order, c->first + i,
+                                      c->total);
+        s_suggestion_make (&state, c->utc_offset, day, c->s);
         int rc = lnt_office_suggestion_add_txn (c->node, txn, c->s, NULL,
                                                 &c->why);
         if (rc)
@@ -215,10 +241,13 @@ s_office_make (const s_bench_t *b, const char *dir, const char *office,
     if (!rc) {
         c.node = node;
         c.state = seed;
+        c.total = n;
+        c.random_order = b->random_order;
         c.utc_offset = lnt_ref_utc_offset (lnt_node_ref (node), office);
     }
     for (size_t done = 0; !rc && done < n && !bench_stop; done += c.count) {
         c.count = n - done < BENCH_CHUNK ? n - done : BENCH_CHUNK;
+        c.first = done;
         rc = lnt_store_write (lnt_node_store (node), s_chunk_fn, &c);
         if (rc && c.why.text[0])
             why = c.why;
@@ -703,7 +732,9 @@ s_lontar_one (lnt_node_t *agent, lnt_node_t *hub, const char *dir,
               double ms[3])
 {
     lnt_why_t why = {""};
-    s_suggestion_make (state, offset, s);
+    /* Days in time order over the run's writes, as staff make them.    */
+    int32_t day = s_received_day (state, false, seq, BENCH_WARMUP + 100000);
+    s_suggestion_make (state, offset, day, s);
     double t0 = bench_now (), t1 = t0, t2 = t0;
     int rc = lnt_office_suggestion_add (agent, s, NULL, &why);
     if (!rc) {
@@ -1062,11 +1093,11 @@ s_print (const s_bench_t *b, const s_result_t *r)
 {
     char a[32], f[32], q[32], g[32], fig[64];
     printf ("%s %s: records=%zu agents=%zux%zu writes=%zu@%zu/s "
-            "connections=%zu mqtt_records=%zu seed=%" PRIu64 "; every commit "
-            "durable (fsync); batches of %d, %d in flight\n",
+            "connections=%zu mqtt_records=%zu seed=%" PRIu64 " order=%s; "
+            "every commit durable (fsync); batches of %d, %d in flight\n",
             BENCH_PROG, LNT_VERSION, b->records, b->agents, b->per_agent,
             b->writes, b->rate, b->connections, b->mqtt_records, b->seed,
-            LNT_BATCH_MAX, BENCH_WINDOW);
+            b->random_order ? "random" : "time", LNT_BATCH_MAX, BENCH_WINDOW);
     s_row ("figure", "lontar", "floor", "ratio", "goal", "floor is");
     if (b->only & S_RUN_CATCHUP) {
         s_num (a, sizeof a, r->catchup, 0);
@@ -1194,6 +1225,7 @@ main (int argc, char **argv)
         {"ref", required_argument, NULL, 'R'},
         {"mosquitto", required_argument, NULL, 'M'},
         {"seed", required_argument, NULL, 's'},
+        {"order", required_argument, NULL, 'O'},
         {"keep", no_argument, NULL, 'k'},
         {"wrap-hub", required_argument, NULL, 'H'},
         {"wrap-agent", required_argument, NULL, 'A'},
@@ -1201,7 +1233,7 @@ main (int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     s_bench_t b = {NULL, LNT_BENCH_BIN, "/usr/sbin/mosquitto", NULL, NULL,
-                   1000000, 38, 50000, 5000, 500, 1000, 0, 1, ~0u};
+                   1000000, 38, 50000, 5000, 500, 1000, 0, 1, false, ~0u};
     size_t seed = 1;
     int c, rc;
     setlocale (LC_ALL, "C");
@@ -1244,6 +1276,14 @@ main (int argc, char **argv)
             case 's':
                 rc = bench_count (BENCH_PROG, "--seed", optarg, 0, SIZE_MAX, &seed);
                 b.seed = seed;
+                break;
+            case 'O':
+                if (strcmp (optarg, "time") && strcmp (optarg, "random")) {
+                    fprintf (stderr, "%s: --order is time or random, not "
+                             "'%s'\n", BENCH_PROG, optarg);
+                    return 64;
+                }
+                b.random_order = strcmp (optarg, "random") == 0;
                 break;
             case 'k': s_keep = true; break;
             case 'H': b.wrap_hub = optarg; break;
