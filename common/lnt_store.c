@@ -1,9 +1,30 @@
 /*  lnt_store.c - the store over LMDB: environment, transactions with map
-    growth, named databases, cursors and hot backup.                       */
+    growth, named databases, the records' trees, cursors and hot backup.
+
+    The records of the offices' kinds (suggestions, action-plan items, LKE
+    answers) live in one LMDB database per kind and office, named
+    "records/<kind>/<office>" (records/1/3503), made by the first write of
+    one; everything else of LNT_DB_RECORDS (reference parts) lives in
+    "records". An office's new records thus come at the end of a tree of
+    their own, where LMDB fills its pages and takes MDB_APPEND; in one
+    tree, 38 offices' records would grow at 38 places inside it, where
+    LMDB splits full pages in the middle and leaves them half full. Calls
+    on LNT_DB_RECORDS see the trees as one database in key order: each
+    tree's keys start with the kind byte, the office and '-', which no
+    other tree's keys do, and the rest start with a byte past the kinds.
+
+    LMDB allows only one transaction of a process at a time to open
+    databases, and a handle opened in a transaction is the transaction's
+    own until it commits. So every mdb_dbi_open happens under the store's
+    lock, and a write transaction that made a tree holds the lock until it
+    ends; a transaction that sees more databases in LMDB's catalogue than
+    this process has open (another process made them) first opens them in
+    a short read transaction of its own (s_parts_sync).                   */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +45,32 @@ static const char *s_db_names[LNT_DB_COUNT] = {
     "meta", "records", "log", "private", "ref", "counters",
     "checkpoints", "conflicts", "dead", "rollups"};
 
+/*  The trees of the records: how many a store may have (kinds x offices),
+    and the longest key prefix that names one (kind, office, '-').        */
+#define S_PARTS_MAX 4000
+#define S_OFFICE_MAX 8 /* the longest office code in a key             */
+#define S_PART_PREFIX (2 + S_OFFICE_MAX)
+
+/*  One tree of the records: the prefix of its keys and its handle.       */
+typedef struct {
+    unsigned char prefix[S_PART_PREFIX]; /* kind byte, office, '-'         */
+    uint8_t len;                         /* the prefix's length            */
+    MDB_dbi dbi;                         /* its database                   */
+} s_part_t;
+
 struct lnt_store_t {
     MDB_env *env;              /* the LMDB environment                    */
     MDB_dbi dbi[LNT_DB_COUNT]; /* handles of the named databases          */
+    MDB_dbi main;              /* LMDB's catalogue of named databases      */
+    pthread_mutex_t lock;      /* guards parts and known, and every
+                                  mdb_dbi_open (see the top of the file)  */
+    s_part_t *parts;           /* the records' trees open here, by prefix  */
+    size_t nparts;             /* how many                                 */
+    size_t partcap;            /* room in parts                            */
+    size_t known;              /* entries of the catalogue parts covers    */
+    uint64_t handles;          /* changes of LMDB's open handles: a
+                                  transaction begun before one does not
+                                  know the handles it added               */
     char *dir;                 /* the folder; owned                       */
     bool readonly;             /* opened with LNT_STORE_READONLY          */
     int readers;               /* read transactions open in this process  */
@@ -53,6 +97,12 @@ typedef struct {
 
 struct lnt_txn_t {
     MDB_txn *txn;       /* the LMDB transaction                            */
+    s_part_t last;      /* the records' tree used last (len 0: none)       */
+    s_part_t *fresh;    /* trees this write transaction made, its own
+                           until it commits                               */
+    size_t nfresh;      /* how many                                        */
+    bool locked;        /* holds the store's lock (it made a tree)         */
+    bool write;         /* a write transaction                             */
     lnt_store_t *store; /* the store it belongs to                         */
     uint64_t serial;    /* this transaction's number in the process        */
     uint64_t changes[LNT_DB_COUNT]; /* puts, deletes, drops tried per db   */
@@ -61,7 +111,12 @@ struct lnt_txn_t {
 };
 
 struct lnt_cursor_t {
-    MDB_cursor *cursor; /* the LMDB cursor                                 */
+    MDB_cursor *cursor; /* the LMDB cursor (NULL: none open)               */
+    lnt_txn_t *txn;     /* its transaction                                 */
+    s_part_t *segs;     /* the trees it walks in order, the last being the
+                           database itself (len 0)                        */
+    size_t nsegs;       /* how many                                        */
+    size_t seg;         /* the one the cursor is on                        */
 };
 
 static int
@@ -110,6 +165,342 @@ s_u64_flush (lnt_txn_t *txn, lnt_db_t db)
         }
     }
     return 0;
+}
+
+/*  ---- the records' trees ---------------------------------------------- */
+
+/*  The length of the prefix that names key's tree: the kind byte (1-3,
+    the offices' kinds), the office (1-8 letters or digits) and '-'. 0 for
+    a key of the database itself (first byte past the kinds); -1 for a key
+    of neither shape, which may not be stored.                            */
+static int
+s_prefix (const void *key, size_t klen)
+{
+    const unsigned char *k = key;
+    if (klen > 0 && k[0] > 3)
+        return 0;
+    if (klen < 3 || k[0] == 0)
+        return -1;
+    for (size_t i = 1; i < klen && i <= S_OFFICE_MAX + 1; i++) {
+        if (k[i] == '-')
+            return i > 1 ? (int) i + 1 : -1;
+        if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'A' && k[i] <= 'Z')
+              || (k[i] >= 'a' && k[i] <= 'z')))
+            return -1;
+    }
+    return -1;
+}
+
+/*  Orders prefixes as their keys sort: bytes, then the shorter first.    */
+static int
+s_prefix_cmp (const unsigned char *a, size_t alen, const unsigned char *b,
+              size_t blen)
+{
+    int c = memcmp (a, b, alen < blen ? alen : blen);
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
+/*  The tree's name in LMDB's catalogue: records/<kind>/<office>.        */
+static void
+s_part_name (const unsigned char *prefix, size_t len, char name[32])
+{
+    snprintf (name, 32, "records/%u/%.*s", prefix[0], (int) (len - 2),
+              (const char *) prefix + 1);
+}
+
+/*  Reads a tree's name back into its prefix; false for another name.   */
+static bool
+s_part_parse (const void *name, size_t nlen, s_part_t *part)
+{
+    const char *n = name;
+    if (nlen < 11 || nlen > 10 + S_OFFICE_MAX || memcmp (n, "records/", 8)
+        || n[8] < '1' || n[8] > '3' || n[9] != '/')
+        return false;
+    part->prefix[0] = (unsigned char) (n[8] - '0');
+    memcpy (part->prefix + 1, n + 10, nlen - 10);
+    part->prefix[nlen - 9] = '-';
+    part->len = (uint8_t) (nlen - 8);
+    return s_prefix (part->prefix, part->len) == (int) part->len;
+}
+
+/*  Where prefix is, or would go, in the sorted parts; *found says which. */
+static size_t
+s_parts_find (const s_part_t *parts, size_t n, const unsigned char *prefix,
+              size_t len, bool *found)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = s_prefix_cmp (parts[mid].prefix, parts[mid].len, prefix, len);
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = false;
+    return lo;
+}
+
+/*  Adds part to the store's sorted parts (under the lock).               */
+static int
+s_parts_add (lnt_store_t *self, const s_part_t *part)
+{
+    bool found;
+    size_t at = s_parts_find (self->parts, self->nparts, part->prefix,
+                              part->len, &found);
+    if (found)
+        return 0;
+    if (self->nparts == self->partcap) {
+        size_t cap = self->partcap ? self->partcap * 2 : 64;
+        s_part_t *parts = realloc (self->parts, cap * sizeof *parts);
+        if (!parts)
+            return LNT_ENOMEM;
+        self->parts = parts;
+        self->partcap = cap;
+    }
+    memmove (self->parts + at + 1, self->parts + at,
+             (self->nparts - at) * sizeof *self->parts);
+    self->parts[at] = *part;
+    self->nparts++;
+    return 0;
+}
+
+/*  Opens, in a read transaction of its own, the trees LMDB's catalogue
+    has and this process has not open (made by another process, or here
+    before a map change). 0 or a store error.                             */
+static int
+s_parts_sync (lnt_store_t *self)
+{
+    pthread_mutex_lock (&self->lock);
+    MDB_txn *txn;
+    MDB_cursor *cur = NULL;
+    int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
+    if (rc) {
+        pthread_mutex_unlock (&self->lock);
+        return s_error (rc, "open trees", self->dir);
+    }
+    MDB_stat st;
+    MDB_val k = {8, "records/"}, v;
+    bool opened = false;
+    rc = mdb_stat (txn, self->main, &st);
+    if (!rc)
+        rc = mdb_cursor_open (txn, self->main, &cur);
+    for (int op = MDB_SET_RANGE; !rc; op = MDB_NEXT) {
+        if ((rc = mdb_cursor_get (cur, &k, &v, (MDB_cursor_op) op)))
+            break;
+        s_part_t part;
+        if (k.mv_size < 8 || memcmp (k.mv_data, "records/", 8))
+            break;
+        if (!s_part_parse (k.mv_data, k.mv_size, &part))
+            continue;
+        bool found;
+        s_parts_find (self->parts, self->nparts, part.prefix, part.len,
+                      &found);
+        if (found)
+            continue;
+        char name[32];
+        s_part_name (part.prefix, part.len, name);
+        if ((rc = mdb_dbi_open (txn, name, 0, &part.dbi)))
+            break;
+        opened = true;
+        if ((rc = s_parts_add (self, &part)) == LNT_ENOMEM)
+            break;
+    }
+    mdb_cursor_close (cur);
+    if (rc == MDB_NOTFOUND)
+        rc = 0;
+    /* A read transaction's commit keeps the handles it opened.          */
+    if (rc == 0 && (rc = mdb_txn_commit (txn)) == 0)
+        self->known = st.ms_entries;
+    else if (rc)
+        mdb_txn_abort (txn);
+    if (opened)
+        self->handles++; /* even aborted: handles were closed           */
+    pthread_mutex_unlock (&self->lock);
+    if (rc == LNT_ENOMEM)
+        return rc;
+    return rc ? s_error (rc, "open trees", self->dir) : 0;
+}
+
+/*  Begins a transaction (as s_begin) that knows every tree of its
+    snapshot: one whose snapshot has trees this process has not open opens
+    them (s_parts_sync) and begins again, and so does one begun while
+    handles changed (LMDB gives a transaction the handles open at its
+    start; a tree made with a handle number it does not know would take
+    that number again). 0, LNT_ENOMEM or LNT_ESTORE (logged as op).       */
+static int s_begin (lnt_store_t *self, unsigned int flags, MDB_txn **txn);
+
+static int
+s_begin_known (lnt_store_t *self, unsigned int flags, const char *op,
+               MDB_txn **txn)
+{
+    for (int tries = 0;; tries++) {
+        pthread_mutex_lock (&self->lock);
+        uint64_t handles = self->handles;
+        pthread_mutex_unlock (&self->lock);
+        int rc = s_begin (self, flags, txn);
+        if (rc)
+            return s_error (rc, op, self->dir);
+        MDB_stat st;
+        if ((rc = mdb_stat (*txn, self->main, &st))) {
+            mdb_txn_abort (*txn);
+            return s_error (rc, op, self->dir);
+        }
+        pthread_mutex_lock (&self->lock);
+        bool stale = st.ms_entries > self->known;
+        bool moved = handles != self->handles;
+        pthread_mutex_unlock (&self->lock);
+        if ((!stale && !moved) || tries == 100)
+            return 0; /* (100: handles moving all along; never seen)    */
+        mdb_txn_abort (*txn);
+        if (stale && (rc = s_parts_sync (self)))
+            return rc;
+    }
+}
+
+/*  The tree of a records key that has one (plen, its prefix's length):
+    in *dbi, or LNT_ENOTFOUND when it has none in this transaction. With
+    make (a write transaction), makes it then, and keeps the store's lock
+    until the transaction ends. 0, LNT_ENOTFOUND or a store error.        */
+static int
+s_part_dbi (lnt_txn_t *txn, const unsigned char *key, size_t plen,
+            bool make, MDB_dbi *dbi)
+{
+    if (txn->last.len == plen && memcmp (txn->last.prefix, key, plen) == 0) {
+        *dbi = txn->last.dbi;
+        return 0;
+    }
+    lnt_store_t *self = txn->store;
+    bool found = false;
+    s_part_t part = {.len = (uint8_t) plen};
+    memcpy (part.prefix, key, plen);
+    for (size_t i = 0; !found && i < txn->nfresh; i++)
+        if (txn->fresh[i].len == plen
+            && memcmp (txn->fresh[i].prefix, key, plen) == 0) {
+            part = txn->fresh[i];
+            found = true;
+        }
+    if (!found) {
+        if (!txn->locked)
+            pthread_mutex_lock (&self->lock);
+        size_t at = s_parts_find (self->parts, self->nparts, key, plen,
+                                  &found);
+        if (found)
+            part = self->parts[at];
+        if (!txn->locked)
+            pthread_mutex_unlock (&self->lock);
+    }
+    if (!found && (!make || !txn->write))
+        return make ? LNT_ESTORE : LNT_ENOTFOUND; /* no tree in a read   */
+    if (!found) {
+        if (!txn->locked) {
+            pthread_mutex_lock (&self->lock);
+            txn->locked = true;
+        }
+        s_part_t *fresh = realloc (txn->fresh,
+                                   (txn->nfresh + 1) * sizeof *fresh);
+        if (!fresh)
+            return LNT_ENOMEM;
+        txn->fresh = fresh;
+        char name[32];
+        s_part_name (key, plen, name);
+        int rc = mdb_dbi_open (txn->txn, name, MDB_CREATE, &part.dbi);
+        if (rc == MDB_DBS_FULL)
+            lnt_log_error ("store dir=%s tree=%s trees=%d - too many "
+                           "offices' record trees in one store",
+                           self->dir, name, S_PARTS_MAX);
+        if (rc)
+            return s_error (rc, "make tree", self->dir);
+        txn->fresh[txn->nfresh++] = part;
+    }
+    txn->last = part;
+    *dbi = part.dbi;
+    return 0;
+}
+
+/*  The database of db that holds key (for a write with make: a records
+    key of no shape is LNT_EINVAL). 0, LNT_ENOTFOUND (a records tree this
+    transaction has not) or a store error.                                */
+static int
+s_dbi (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen, bool make,
+       MDB_dbi *dbi)
+{
+    *dbi = txn->store->dbi[db];
+    if (db != LNT_DB_RECORDS)
+        return 0;
+    int plen = s_prefix (key, klen);
+    if (plen < 0)
+        return make ? LNT_EINVAL : LNT_ENOTFOUND;
+    return plen ? s_part_dbi (txn, key, (size_t) plen, make, dbi) : 0;
+}
+
+/*  Every tree of the records this transaction may see, in key order, then
+    the database itself (len 0): a copy in *trees (free it), *n of them.
+    0 or LNT_ENOMEM.                                                      */
+static int
+s_trees (lnt_txn_t *txn, s_part_t **trees, size_t *n)
+{
+    lnt_store_t *self = txn->store;
+    if (!txn->locked)
+        pthread_mutex_lock (&self->lock);
+    size_t count = self->nparts + txn->nfresh + 1;
+    s_part_t *t = malloc (count * sizeof *t);
+    if (t) {
+        if (self->nparts)
+            memcpy (t, self->parts, self->nparts * sizeof *t);
+        count = self->nparts;
+        for (size_t i = 0; i < txn->nfresh; i++) {
+            bool found;
+            size_t at = s_parts_find (t, count, txn->fresh[i].prefix,
+                                      txn->fresh[i].len, &found);
+            memmove (t + at + 1, t + at, (count - at) * sizeof *t);
+            t[at] = txn->fresh[i];
+            count++;
+        }
+        t[count++] = (s_part_t){.len = 0, .dbi = self->dbi[LNT_DB_RECORDS]};
+    }
+    if (!txn->locked)
+        pthread_mutex_unlock (&self->lock);
+    *trees = t;
+    *n = t ? count : 0;
+    return t ? 0 : LNT_ENOMEM;
+}
+
+/*  Ends a write transaction: commits it (commit) or aborts it; the trees
+    it made become the process's, and the lock it held is let go. 0 or
+    LMDB's error.                                                         */
+static int
+s_write_end (lnt_txn_t *txn, bool commit)
+{
+    lnt_store_t *self = txn->store;
+    MDB_stat st = {0};
+    int rc = 0;
+    if (commit && txn->nfresh)
+        rc = mdb_stat (txn->txn, self->main, &st);
+    if (commit && !rc)
+        rc = mdb_txn_commit (txn->txn);
+    else
+        mdb_txn_abort (txn->txn); /* closes the handles it opened        */
+    bool all = true;
+    for (size_t i = 0; !rc && commit && i < txn->nfresh; i++)
+        if (s_parts_add (self, &txn->fresh[i]))
+            all = false;
+    /* Out of memory for one: the next transaction's check reopens it.   */
+    if (!rc && commit && txn->nfresh)
+        self->known = all ? st.ms_entries : 0;
+    if (txn->nfresh)
+        self->handles++; /* made, or closed by the abort                 */
+    if (txn->locked)
+        pthread_mutex_unlock (&self->lock);
+    txn->locked = false;
+    free (txn->fresh);
+    txn->fresh = NULL;
+    txn->nfresh = 0;
+    return rc;
 }
 
 /*  Makes dir and any missing parents (mkdir -p). 0, or -1 with errno.    */
@@ -174,7 +565,7 @@ lnt_store_open (const char *dir, int flags, size_t map_size,
     }
     if ((rc = mdb_env_create (&self->env)) != 0)
         goto fail_mdb;
-    mdb_env_set_maxdbs (self->env, LNT_DB_COUNT);
+    mdb_env_set_maxdbs (self->env, LNT_DB_COUNT + S_PARTS_MAX);
     mdb_env_set_maxreaders (self->env, 126);
     /* An existing store keeps at least the size its file has grown to. */
     if (!map_size)
@@ -211,8 +602,13 @@ lnt_store_open (const char *dir, int flags, size_t map_size,
             goto fail_mdb;
         }
     }
+    if ((rc = mdb_dbi_open (txn, NULL, 0, &self->main)) != 0) {
+        mdb_txn_abort (txn);
+        goto fail_mdb;
+    }
     if ((rc = mdb_txn_commit (txn)) != 0)
         goto fail_mdb;
+    pthread_mutex_init (&self->lock, NULL);
     *store = self;
     return 0;
 
@@ -234,6 +630,8 @@ lnt_store_destroy (lnt_store_t **self_p)
     if (!self)
         return;
     mdb_env_close (self->env);
+    pthread_mutex_destroy (&self->lock);
+    free (self->parts);
     free (self->dir);
     free (self);
     *self_p = NULL;
@@ -297,23 +695,24 @@ lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg)
     if (self->readonly)
         return LNT_ESTORE;
     for (;;) {
-        lnt_txn_t txn = {.store = self, .serial = ++self->serial};
+        lnt_txn_t txn = {.store = self, .serial = ++self->serial,
+                         .write = true};
         for (int i = 0; i < S_U64_SLOTS; i++)
             txn.u64[i].db = LNT_DB_COUNT;
-        int rc = s_begin (self, 0, &txn.txn);
+        int rc = s_begin_known (self, 0, "begin", &txn.txn);
         if (rc != 0)
-            return s_error (rc, "begin", self->dir);
+            return rc;
         rc = fn (&txn, arg);
         if (rc == 0)
             rc = s_u64_flush (&txn, LNT_DB_COUNT);
         if (rc == 0) {
-            rc = mdb_txn_commit (txn.txn);
+            rc = s_write_end (&txn, true);
             if (rc == 0)
                 return 0;
             rc = s_error (rc, "commit", self->dir);
         }
         else
-            mdb_txn_abort (txn.txn);
+            s_write_end (&txn, false);
         if (rc != LNT_EMAPFULL)
             return rc;
         if (self->readers > 0) {
@@ -337,10 +736,10 @@ lnt_store_read (lnt_store_t *self, lnt_txn_t **txn)
     lnt_txn_t *t = calloc (1, sizeof *t);
     if (!t)
         return LNT_ENOMEM;
-    int rc = s_begin (self, MDB_RDONLY, &t->txn);
+    int rc = s_begin_known (self, MDB_RDONLY, "read", &t->txn);
     if (rc != 0) {
         free (t);
-        return s_error (rc, "read", self->dir);
+        return rc;
     }
     t->store = self;
     t->serial = ++self->serial;
@@ -388,7 +787,13 @@ lnt_txn_get (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
     if (rc)
         return rc;
     MDB_val k = {klen, (void *) key}, v;
-    rc = mdb_get (txn->txn, txn->store->dbi[db], &k, &v);
+    MDB_dbi dbi;
+    if ((rc = s_dbi (txn, db, key, klen, false, &dbi)))
+        return rc;
+    rc = mdb_get (txn->txn, dbi, &k, &v);
+    /* A tree made after this snapshot is not in it: nothing there.     */
+    if (rc == EINVAL && dbi != txn->store->dbi[db])
+        rc = MDB_NOTFOUND;
     if (rc != 0)
         return s_error (rc, "get", txn->store->dir);
     *val = v.mv_data;
@@ -405,7 +810,15 @@ s_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
     if (rc)
         return rc;
     txn->changes[db]++;
-    rc = mdb_put (txn->txn, txn->store->dbi[db], &k, &v, flags);
+    MDB_dbi dbi;
+    if ((rc = s_dbi (txn, db, key, klen, true, &dbi))) {
+        if (rc == LNT_EINVAL)
+            lnt_log_error ("store dir=%s key_len=%zu - a record key must "
+                           "start with its kind and office code", txn->store->dir,
+                           klen);
+        return rc;
+    }
+    rc = mdb_put (txn->txn, dbi, &k, &v, flags);
     if (rc == MDB_KEYEXIST) /* MDB_NOOVERWRITE or MDB_APPEND said no      */
         return LNT_EEXIST;
     return rc ? s_error (rc, "put", txn->store->dir) : 0;
@@ -442,7 +855,10 @@ lnt_txn_del (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen)
     if (rc)
         return rc;
     txn->changes[db]++;
-    rc = mdb_del (txn->txn, txn->store->dbi[db], &k, NULL);
+    MDB_dbi dbi;
+    if ((rc = s_dbi (txn, db, key, klen, false, &dbi)))
+        return rc;
+    rc = mdb_del (txn->txn, dbi, &k, NULL);
     return rc ? s_error (rc, "del", txn->store->dir) : 0;
 }
 
@@ -453,18 +869,36 @@ lnt_txn_drop (lnt_txn_t *txn, lnt_db_t db)
     if (rc)
         return rc;
     txn->changes[db]++;
-    rc = mdb_drop (txn->txn, txn->store->dbi[db], 0);
+    s_part_t one = {.dbi = txn->store->dbi[db]}, *trees = &one;
+    size_t n = 1;
+    if (db == LNT_DB_RECORDS && (rc = s_trees (txn, &trees, &n)))
+        return rc;
+    /* The records' trees are emptied, not deleted: their handles stay. */
+    for (size_t i = 0; !rc && i < n; i++)
+        if ((rc = mdb_drop (txn->txn, trees[i].dbi, 0)) == EINVAL && trees[i].len)
+            rc = 0; /* a tree made after this snapshot                   */
+    if (trees != &one)
+        free (trees);
     return rc ? s_error (rc, "drop", txn->store->dir) : 0;
 }
 
 size_t
 lnt_txn_count (lnt_txn_t *txn, lnt_db_t db)
 {
-    MDB_stat st;
-    if (s_u64_flush (txn, db) != 0
-        || mdb_stat (txn->txn, txn->store->dbi[db], &st) != 0)
+    if (s_u64_flush (txn, db) != 0)
         return 0;
-    return st.ms_entries;
+    s_part_t one = {.dbi = txn->store->dbi[db]}, *trees = &one;
+    size_t n = 1, count = 0;
+    if (db == LNT_DB_RECORDS && s_trees (txn, &trees, &n))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        MDB_stat st;
+        if (mdb_stat (txn->txn, trees[i].dbi, &st) == 0)
+            count += st.ms_entries;
+    }
+    if (trees != &one)
+        free (trees);
+    return count;
 }
 
 void
@@ -585,10 +1019,18 @@ lnt_cursor_open (lnt_txn_t *txn, lnt_db_t db, lnt_cursor_t **cursor)
     lnt_cursor_t *self = calloc (1, sizeof *self);
     if (!self)
         return LNT_ENOMEM;
-    rc = mdb_cursor_open (txn->txn, txn->store->dbi[db], &self->cursor);
-    if (rc != 0) {
+    self->txn = txn;
+    if (db == LNT_DB_RECORDS)
+        rc = s_trees (txn, &self->segs, &self->nsegs);
+    else if (!(self->segs = malloc (sizeof *self->segs)))
+        rc = LNT_ENOMEM;
+    else {
+        self->segs[0] = (s_part_t){.len = 0, .dbi = txn->store->dbi[db]};
+        self->nsegs = 1;
+    }
+    if (rc) {
         free (self);
-        return s_error (rc, "cursor", txn->store->dir);
+        return rc;
     }
     *cursor = self;
     return 0;
@@ -600,8 +1042,26 @@ lnt_cursor_close (lnt_cursor_t **cursor_p)
     if (!*cursor_p)
         return;
     mdb_cursor_close ((*cursor_p)->cursor);
+    free ((*cursor_p)->segs);
     free (*cursor_p);
     *cursor_p = NULL;
+}
+
+/*  Puts the LMDB cursor on tree i. 0, LNT_ENOTFOUND (a tree made after
+    this transaction's snapshot: nothing there) or LNT_ESTORE.            */
+static int
+s_cursor_on (lnt_cursor_t *self, size_t i)
+{
+    if (self->cursor && self->seg == i)
+        return 0;
+    mdb_cursor_close (self->cursor);
+    self->cursor = NULL;
+    self->seg = i;
+    int rc = mdb_cursor_open (self->txn->txn, self->segs[i].dbi,
+                              &self->cursor);
+    if (rc == EINVAL && self->segs[i].len)
+        return LNT_ENOTFOUND;
+    return rc ? s_error (rc, "cursor", self->txn->store->dir) : 0;
 }
 
 static int
@@ -619,37 +1079,82 @@ s_cursor_get (lnt_cursor_t *self, MDB_val *k, MDB_cursor_op op,
     return 0;
 }
 
+/*  The first key of tree i or of a tree after it (first), or the last of
+    tree i or of one before it. 0, LNT_ENOTFOUND or LNT_ESTORE.           */
+static int
+s_cursor_edge (lnt_cursor_t *self, size_t i, bool first, const void **k,
+               size_t *kl, const void **v, size_t *vl)
+{
+    for (; i < self->nsegs; i = first ? i + 1 : i - 1) {
+        int rc = s_cursor_on (self, i);
+        MDB_val mk;
+        if (rc == 0)
+            rc = s_cursor_get (self, &mk, first ? MDB_FIRST : MDB_LAST, k,
+                               kl, v, vl);
+        if (rc != LNT_ENOTFOUND)
+            return rc;
+    }
+    return LNT_ENOTFOUND; /* i wrapped past 0 going back: SIZE_MAX      */
+}
+
 int
 lnt_cursor_seek (lnt_cursor_t *self, const void *key, size_t klen,
                  const void **k, size_t *kl, const void **v, size_t *vl)
 {
+    /* The first tree whose keys do not all come before key: a records
+       tree's keys are those that start with its prefix; the last tree
+       (the database itself) is searched as it is.                       */
+    if (!klen)
+        return s_cursor_edge (self, 0, true, k, kl, v, vl);
+    size_t i = 0;
+    for (; i + 1 < self->nsegs; i++) {
+        const s_part_t *t = &self->segs[i];
+        int c = memcmp (key, t->prefix, klen < t->len ? klen : t->len);
+        if (c < 0 || (c == 0 && klen < t->len))
+            return s_cursor_edge (self, i, true, k, kl, v, vl);
+        if (c == 0)
+            break; /* key starts with the prefix: in this tree          */
+    }
+    int rc = s_cursor_on (self, i);
     MDB_val mk = {klen, (void *) key};
-    return s_cursor_get (self, &mk, klen ? MDB_SET_RANGE : MDB_FIRST, k, kl,
-                         v, vl);
+    if (rc == 0)
+        rc = s_cursor_get (self, &mk, MDB_SET_RANGE, k, kl, v, vl);
+    if (rc == LNT_ENOTFOUND && i + 1 < self->nsegs)
+        rc = s_cursor_edge (self, i + 1, true, k, kl, v, vl);
+    return rc;
 }
 
 int
 lnt_cursor_next (lnt_cursor_t *self, const void **k, size_t *kl,
                  const void **v, size_t *vl)
 {
+    if (!self->cursor)
+        return s_cursor_edge (self, 0, true, k, kl, v, vl);
     MDB_val mk;
-    return s_cursor_get (self, &mk, MDB_NEXT, k, kl, v, vl);
+    int rc = s_cursor_get (self, &mk, MDB_NEXT, k, kl, v, vl);
+    if (rc == LNT_ENOTFOUND && self->seg + 1 < self->nsegs)
+        rc = s_cursor_edge (self, self->seg + 1, true, k, kl, v, vl);
+    return rc;
 }
 
 int
 lnt_cursor_last (lnt_cursor_t *self, const void **k, size_t *kl,
                  const void **v, size_t *vl)
 {
-    MDB_val mk;
-    return s_cursor_get (self, &mk, MDB_LAST, k, kl, v, vl);
+    return s_cursor_edge (self, self->nsegs - 1, false, k, kl, v, vl);
 }
 
 int
 lnt_cursor_prev (lnt_cursor_t *self, const void **k, size_t *kl,
                  const void **v, size_t *vl)
 {
+    if (!self->cursor)
+        return lnt_cursor_last (self, k, kl, v, vl);
     MDB_val mk;
-    return s_cursor_get (self, &mk, MDB_PREV, k, kl, v, vl);
+    int rc = s_cursor_get (self, &mk, MDB_PREV, k, kl, v, vl);
+    if (rc == LNT_ENOTFOUND && self->seg > 0)
+        rc = s_cursor_edge (self, self->seg - 1, false, k, kl, v, vl);
+    return rc;
 }
 
 int

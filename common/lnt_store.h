@@ -26,7 +26,12 @@
 #include <stdint.h>
 
 /*  The named databases. Their names on disk (for mdb_stat -s and mdb_dump
-    -s) are in lnt_store.c: "meta", "records", "log", ...                  */
+    -s) are in lnt_store.c: "meta", "records", "log", ... LNT_DB_RECORDS is
+    several on disk: the records of the offices' kinds (key: kind byte 1-3,
+    office code of 1-8 letters or digits, '-', the rest) in one tree per
+    kind and office, "records/<kind>/<office>" (records/1/3503), made by
+    the first put of one, and every other key (first byte 4 or more) in
+    "records". Calls see them as one database in key order.              */
 typedef enum {
     LNT_DB_META,        /* node facts: role, office, node id, clock, heads */
     LNT_DB_RECORDS,     /* kind byte + id -> record (both sections)         */
@@ -109,7 +114,9 @@ int lnt_txn_get (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                  const void **val, size_t *vlen);
 
 /*  Stores key -> val, replacing. 0, LNT_EMAPFULL (lnt_store_write handles
-    it), or LNT_ESTORE.                                                     */
+    it), or LNT_ESTORE. A key of LNT_DB_RECORDS of neither shape above (an
+    office kind without an office code and '-', or first byte 0) is
+    LNT_EINVAL, and so is it for put_new and put_last.                     */
 int lnt_txn_put (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen,
                  const void *val, size_t vlen);
 

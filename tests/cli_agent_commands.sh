@@ -271,7 +271,8 @@ expect_contains "$OUT" "Kotak saran" "the replication log holds the public recor
 for s in "$CONF_TEXT" "RAHASIA" "$REP_NAME" "$REP_CONTACT" "$PUB_NAME" "$PUB_CONTACT"; do
     expect_not_contains "$OUT" "$s" "the replication log never holds \"$s\""
 done
-expect_exit 0 mdb_dump -p -s records "$D"
+expect_exit 0 records_dump "$D"
+expect_contains "$OUT" "Kotak saran" "the records hold the public ones"
 for s in "$CONF_TEXT" "$REP_NAME" "$PUB_NAME" "$PUB_CONTACT"; do
     expect_not_contains "$OUT" "$s" "the replicated records never hold \"$s\""
 done

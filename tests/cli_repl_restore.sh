@@ -164,9 +164,10 @@ check_union "${OFFICES[@]}"
 check_offices "${OFFICES[@]}"
 
 section "restores interrupted by a SIGKILL of the hub, and of the agent"
-# records_in OFFICE: entries of the agent's records database (cheap).
+# records_in OFFICE: entries of the agent's records databases (cheap).
 records_in () {
-    mdb_stat -s records "$(agent_dir "$1")" 2>/dev/null | awk '/Entries:/ { print $2 }'
+    mdb_stat -a "$(agent_dir "$1")" 2>/dev/null \
+        | awk '$1 == "Status" { r = $3 ~ /^records/ } r && /Entries:/ { n += $2 } END { print n + 0 }'
 }
 s_records_above () { [ "$(records_in "$1")" -gt "$2" ]; }
 repl_agent_init 3578

@@ -226,24 +226,35 @@ def unpack(b, i=0):
         return int.from_bytes(b[i + 1:i + 1 + w], "big", signed=True), i + 1 + w
     raise ValueError("msgpack byte %02x" % t)
 
+def record_values(store):
+    """The values of every records database of the office's store: the
+    stock mdb_dump -a (plain hex form), keeping "records" and the trees
+    records/<kind>/<office> (common/lnt_store.c)."""
+    p = subprocess.run(["mdb_dump", "-a", store], capture_output=True, text=True,
+                       check=True)
+    out, body, key, keep = [], False, None, False
+    for line in p.stdout.splitlines():
+        if not body:
+            if line.startswith("database="):
+                keep = line[9:].startswith("records")
+            body = line.startswith("HEADER=END")
+        elif line.startswith("DATA=END"):
+            body = False
+        elif key is None:
+            key = line
+        else:
+            if keep:
+                out.append(bytes.fromhex(line.strip()))
+            key = None
+    return out
+
 def histories(store):
     """{suggestion id: [(status, ms)]} from the office's own store: the
     export does not hold the status history (nor does `suggestion show
     --format json`), so it is read from the bodies, proto/PROTOCOL.md 5.2."""
-    p = subprocess.run(["mdb_dump", "-s", "records", store], capture_output=True, text=True,
-                       check=True)
-    out, body, key = {}, False, None
-    for line in p.stdout.splitlines():
-        if not body:
-            body = line.startswith("HEADER=END")
-            continue
-        if line.startswith("DATA=END"):
-            break
-        if key is None:
-            key = bytes.fromhex(line.strip())
-            continue
-        rec, _ = unpack(bytes.fromhex(line.strip()))
-        key = None
+    out = {}
+    for value in record_values(store):
+        rec, _ = unpack(value)
         if rec[0] != 1 or not rec[3] or rec[3][2]:
             continue
         s, _ = unpack(rec[3][3])
@@ -254,21 +265,11 @@ def tombstones(store):
     """The ids of the office's records (kinds 1-3) whose office section is
     a tombstone: deleted (hapus), they count nowhere (proto/PROTOCOL.md 5.1:
     a section is [version, node, deleted, body])."""
-    p = subprocess.run(["mdb_dump", "-s", "records", store], capture_output=True, text=True,
-                       check=True)
-    out, body, key = set(), False, None
-    for line in p.stdout.splitlines():
-        if not body:
-            body = line.startswith("HEADER=END")
-        elif line.startswith("DATA=END"):
-            break
-        elif key is None:
-            key = line
-        else:
-            rec, _ = unpack(bytes.fromhex(line.strip()))
-            key = None
-            if rec[0] in (1, 2, 3) and rec[3] and rec[3][2]:
-                out.add(rec[1])
+    out = set()
+    for value in record_values(store):
+        rec, _ = unpack(value)
+        if rec[0] in (1, 2, 3) and rec[3] and rec[3][2]:
+            out.add(rec[1])
     return out
 
 # -- the offices' own records

@@ -241,6 +241,16 @@ snapshot () {
     { mdb_dump -a -p "$1" 2>&1; echo "== rc $?"; cksum <"$1/data.mdb"; } >"$2"
 }
 
+# records_dump DIR: prints every database of the store's records
+# (printable form): "records" and the trees records/<kind>/<office>,
+# the offices' records, one per kind and office (common/lnt_store.c).
+records_dump () {
+    local db
+    for db in $(mdb_stat -a "$1" | awk '$1 == "Status" && $3 ~ /^records/ { print $3 }'); do
+        mdb_dump -p -s "$db" "$1" || return 1
+    done
+}
+
 # expect_refused CODE DIR CMD...: CMD exits CODE with a message on
 # stderr and nothing on stdout, and the store in DIR is byte-for-byte
 # what it was.

@@ -364,50 +364,63 @@ def _lmdb():
 LMDB = _lmdb()
 
 def pairs_lmdb(d):
-    """(key, value) of the records database, read with liblmdb (read-only
-    transaction: also while the daemons write)."""
+    """(key, value) of the records databases ("records" and the trees
+    records/<kind>/<office>, common/lnt_store.c), read with liblmdb
+    (read-only transaction: also while the daemons write)."""
     lib = LMDB
     env, txn, cur = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
-    dbi = ctypes.c_uint()
+    main, dbi = ctypes.c_uint(), ctypes.c_uint()
     if lib.mdb_env_create(ctypes.byref(env)):
         sys.exit("mdb_env_create failed")
-    lib.mdb_env_set_maxdbs(env, 64)
+    lib.mdb_env_set_maxdbs(env, 4096)
     rc = lib.mdb_env_open(env, d.encode(), 0x20000, 0o644)       # MDB_RDONLY
     if rc == 0:
         rc = lib.mdb_txn_begin(env, None, 0x20000, ctypes.byref(txn))
     if rc == 0:
-        rc = lib.mdb_dbi_open(txn, b"records", 0, ctypes.byref(dbi))
-    if rc == 0:
-        rc = lib.mdb_cursor_open(txn, dbi, ctypes.byref(cur))
+        rc = lib.mdb_dbi_open(txn, None, 0, ctypes.byref(main))
     if rc:
         sys.exit("cannot read the records of %s (LMDB error %d)" % (d, rc))
     k, v, at = _Val(), _Val(), ctypes.string_at
-    out = []
+    names = []
+    lib.mdb_cursor_open(txn, main, ctypes.byref(cur))
     while lib.mdb_cursor_get(cur, ctypes.byref(k), ctypes.byref(v), 8) == 0:  # MDB_NEXT
-        out.append((at(k.data, k.size), at(v.data, v.size)))
+        name = at(k.data, k.size)
+        if name == b"records" or name.startswith(b"records/"):
+            names.append(name)
     lib.mdb_cursor_close(cur)
+    out = []
+    for name in names:
+        if lib.mdb_dbi_open(txn, name, 0, ctypes.byref(dbi)) or \
+           lib.mdb_cursor_open(txn, dbi, ctypes.byref(cur)):
+            sys.exit("cannot read %s of %s" % (name.decode(), d))
+        while lib.mdb_cursor_get(cur, ctypes.byref(k), ctypes.byref(v), 8) == 0:
+            out.append((at(k.data, k.size), at(v.data, v.size)))
+        lib.mdb_cursor_close(cur)
     lib.mdb_txn_abort(txn)
     lib.mdb_env_close(env)
     return out
 
 def pairs_dump(d):
-    """The same with the stock mdb_dump (plain hex form)."""
-    p = subprocess.Popen(["mdb_dump", "-s", "records", d],
-                         stdout=subprocess.PIPE, text=True)
-    out, body, key = [], False, None
+    """The same with the stock mdb_dump -a (plain hex form), keeping the
+    databases whose name starts with "records"."""
+    p = subprocess.Popen(["mdb_dump", "-a", d], stdout=subprocess.PIPE, text=True)
+    out, body, key, keep = [], False, None, False
     for line in p.stdout:
         if not body:
+            if line.startswith("database="):
+                keep = line[9:].rstrip("\n").startswith("records")
             body = line.startswith("HEADER=END")
         elif line.startswith("DATA=END"):
-            break
+            body = False
         elif key is None:
             key = bytes.fromhex(line)
         else:
-            out.append((key, bytes.fromhex(line)))
+            if keep:
+                out.append((key, bytes.fromhex(line)))
             key = None
     p.stdout.close()
     if p.wait() != 0:
-        sys.exit("mdb_dump -s records %s failed" % d)
+        sys.exit("mdb_dump -a %s failed" % d)
     return out
 
 def read(d):

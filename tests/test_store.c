@@ -3,7 +3,11 @@
     databases, the u64 and text helpers, appends to the log with cursors,
     aborted writes, map growth (in one write, across many writes, and seen
     by a second process that opened the store before the growth), readonly
-    stores, hot backups, and the stock mdb_stat and mdb_dump reading it.
+    stores, hot backups, the stock mdb_stat and mdb_dump reading it, and
+    the records' trees (one per kind and office) seen as one database:
+    key order across them, keys of no shape refused, trees made by a
+    failed write, by another process, by another thread, and again after
+    the map grew.
 
     Usage: test_store [data-folder]. The data folder is not used.         */
 #include "lnt_error.h"
@@ -13,6 +17,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1129,6 +1134,457 @@ done:
     free (tmp);
 }
 
+
+//  ---- the records' trees ---------------------------------------------------
+
+static int
+s_drop_records (lnt_txn_t *txn, void *arg)
+{
+    (void) arg;
+    return lnt_txn_drop (txn, LNT_DB_RECORDS);
+}
+
+//  Record keys of the offices' kinds: kind byte, office, '-', the rest
+#define K_PROV "\x01" "35-2026-000001"
+#define K_A1 "\x01" "3503-2026-000001"
+#define K_A2 "\x01" "3503-2026-000002"
+#define K_B1 "\x01" "3512-2026-000001"
+#define K_RB "\x02" "3503-RB-2026-0001"
+#define K_LKE "\x03" "3503-LKE-2026-A1.1"
+#define K_REF "\x04" "ref/offices"
+#define K_OTHER "office:3503"
+
+//  The keys a cursor over the records gives, walked forwards (from the
+//  first, or from a seek to from) or backwards from the last, joined by
+//  '|' (kind bytes as digits) into buf
+static void
+s_walk (lnt_store_t *store, const char *from, bool back, char *buf,
+        size_t size)
+{
+    buf[0] = 0;
+    lnt_txn_t *txn = NULL;
+    lnt_cursor_t *cur = NULL;
+    if (lnt_store_read (store, &txn)
+        || lnt_cursor_open (txn, LNT_DB_RECORDS, &cur)) {
+        snprintf (buf, size, "(no cursor)");
+        lnt_txn_end (&txn);
+        return;
+    }
+    const void *k, *v;
+    size_t kl, vl, used = 0;
+    int rc = back ? lnt_cursor_last (cur, &k, &kl, &v, &vl)
+             : lnt_cursor_seek (cur, from, from ? strlen (from) : 0, &k, &kl,
+                                &v, &vl);
+    for (; rc == 0;
+         rc = back ? lnt_cursor_prev (cur, &k, &kl, &v, &vl)
+                   : lnt_cursor_next (cur, &k, &kl, &v, &vl)) {
+        const unsigned char *key = k;
+        used += (size_t) snprintf (buf + used, size - used, "%s%c%.*s",
+                                   used ? "|" : "",
+                                   key[0] < 10 ? '0' + key[0] : key[0],
+                                   (int) kl - 1, (const char *) k + 1);
+        if (used >= size)
+            break;
+    }
+    if (rc != LNT_ENOTFOUND && rc != 0)
+        snprintf (buf, size, "(cursor error %d)", rc);
+    lnt_cursor_close (&cur);
+    lnt_txn_end (&txn);
+}
+
+//  The first key a seek to key finds, then the one before it, as text
+static void
+s_seek_back (lnt_store_t *store, const char *key, char *buf, size_t size)
+{
+    lnt_txn_t *txn = NULL;
+    lnt_cursor_t *cur = NULL;
+    buf[0] = 0;
+    if (lnt_store_read (store, &txn)
+        || lnt_cursor_open (txn, LNT_DB_RECORDS, &cur)) {
+        lnt_txn_end (&txn);
+        return;
+    }
+    const void *k, *v;
+    size_t kl, vl;
+    int rc = lnt_cursor_seek (cur, key, strlen (key), &k, &kl, &v, &vl);
+    if (rc == LNT_ENOTFOUND)
+        rc = lnt_cursor_last (cur, &k, &kl, &v, &vl);
+    else if (rc == 0)
+        rc = lnt_cursor_prev (cur, &k, &kl, &v, &vl);
+    if (rc == 0)
+        snprintf (buf, size, "%.*s", (int) kl - 1, (const char *) k + 1);
+    lnt_cursor_close (&cur);
+    lnt_txn_end (&txn);
+}
+
+//  Is a database of that name in the store's catalogue (mdb_stat -a)?
+static bool
+s_has_db (const char *dir, const char *name)
+{
+    char command[1024], want[128];
+    char *out = NULL;
+    snprintf (command, sizeof command, "mdb_stat -a '%s' 2>&1", dir);
+    snprintf (want, sizeof want, "Status of %s\n", name);
+    bool has = s_run (command, &out) == 0 && out && strstr (out, want);
+    free (out);
+    return has;
+}
+
+//  A thread that makes a new office's tree in each of its writes
+typedef struct {
+    lnt_store_t *store; //  the store
+    int trees;          //  how many to make
+    int made;           //  made so far (read by the other thread)
+} s_maker_t;
+
+static void *
+s_maker (void *arg)
+{
+    s_maker_t *m = arg;
+    for (int i = 0; i < m->trees; i++) {
+        char key[32];
+        snprintf (key, sizeof key, "\x01%d-2026-000001", 6000 + i);
+        const s_op_t ops[] = {{LNT_DB_RECORDS, key, "made"}};
+        if (s_apply (m->store, ops, 1, 0) != 0)
+            break;
+        __atomic_store_n (&m->made, i + 1, __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+static void
+s_test_trees (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_store_t *store = NULL;
+    char buf[1024];
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_CREATE, 0, &store), 0);
+    if (!store)
+        goto done;
+    const s_op_t ops[] = {{LNT_DB_RECORDS, K_B1, "b1"},
+                          {LNT_DB_RECORDS, K_A2, "a2"},
+                          {LNT_DB_RECORDS, K_OTHER, "other"},
+                          {LNT_DB_RECORDS, K_A1, "a1"},
+                          {LNT_DB_RECORDS, K_LKE, "lke"},
+                          {LNT_DB_RECORDS, K_REF, "ref"},
+                          {LNT_DB_RECORDS, K_RB, "rb"},
+                          {LNT_DB_RECORDS, K_PROV, "prov"}};
+    CHECK_INT (s_apply (store, ops, 8, 0), 0);
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 8);
+    CHECK_INT (s_read (store, LNT_DB_RECORDS, K_A2, buf, sizeof buf), 0);
+    CHECK_STR (buf, "a2");
+    CHECK_INT (s_read (store, LNT_DB_RECORDS, K_REF, buf, sizeof buf), 0);
+    CHECK_STR (buf, "ref");
+    //  One tree per kind and office, the rest in "records" (mdb_stat)
+    CHECK (s_has_db (tmp, "records/1/3503"));
+    CHECK (s_has_db (tmp, "records/1/3512"));
+    CHECK (s_has_db (tmp, "records/1/35"));
+    CHECK (s_has_db (tmp, "records/2/3503"));
+    CHECK (s_has_db (tmp, "records/3/3503"));
+    CHECK (s_has_db (tmp, "records"));
+    CHECK (!s_has_db (tmp, "records/2/3512"));
+
+    //  A cursor sees them as one database, in key order
+    const char *all = "135-2026-000001|13503-2026-000001|13503-2026-000002|"
+                      "13512-2026-000001|23503-RB-2026-0001|"
+                      "33503-LKE-2026-A1.1|4ref/offices|office:3503";
+    s_walk (store, NULL, false, buf, sizeof buf);
+    CHECK_STR (buf, all);
+    s_walk (store, NULL, true, buf, sizeof buf);
+    CHECK_STR (buf, "office:3503|4ref/offices|33503-LKE-2026-A1.1|"
+                    "23503-RB-2026-0001|13512-2026-000001|"
+                    "13503-2026-000002|13503-2026-000001|135-2026-000001");
+    //  Seeks: a kind, between offices, past an office, into the rest
+    s_walk (store, "\x02", false, buf, sizeof buf);
+    CHECK_STR (buf, "23503-RB-2026-0001|33503-LKE-2026-A1.1|4ref/offices|"
+                    "office:3503");
+    s_walk (store, "\x01" "3504", false, buf, sizeof buf);
+    CHECK (strncmp (buf, "13512-2026-000001|", 18) == 0);
+    s_walk (store, K_A2, false, buf, sizeof buf);
+    CHECK (strncmp (buf, "13503-2026-000002|13512", 23) == 0);
+    s_walk (store, "\x01" "3503-2026-000003", false, buf, sizeof buf);
+    CHECK (strncmp (buf, "13512-2026-000001|", 18) == 0);
+    s_walk (store, "\x05", false, buf, sizeof buf);
+    CHECK_STR (buf, "office:3503");
+    s_walk (store, "zzz", false, buf, sizeof buf);
+    CHECK_STR (buf, "");
+    //  A seek past an office's last number, then back: its last (as the
+    //  tracking number is found), across the trees
+    s_seek_back (store, "\x01" "3503-2026-:", buf, sizeof buf);
+    CHECK_STR (buf, "3503-2026-000002");
+    s_seek_back (store, "\x01" "3503-2026-000001", buf, sizeof buf);
+    CHECK_STR (buf, "35-2026-000001");
+    s_seek_back (store, "\x03" "3503-LKE-2026-A9", buf, sizeof buf);
+    CHECK_STR (buf, "3503-LKE-2026-A1.1");
+    s_seek_back (store, "zzz", buf, sizeof buf);
+    CHECK_STR (buf, "ffice:3503");
+
+    //  Keys of an office's kind but of no office shape are refused, and
+    //  nothing changes; reading them finds nothing
+    const char *bad[] = {"\x01" "3503", "\x01" "-2026-1", "\x01" "123456789-1",
+                         "\x02" "35 03-RB-1", "\x03" "3503_LKE"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const s_op_t put[] = {{LNT_DB_RECORDS, K_A1, "changed"},
+                              {LNT_DB_RECORDS, bad[i], "x"}};
+        CHECK_INT (s_apply (store, put, 2, 0), LNT_EINVAL);
+        CHECK_INT (s_read (store, LNT_DB_RECORDS, bad[i], buf, sizeof buf),
+                   LNT_ENOTFOUND);
+    }
+    CHECK_INT (s_read (store, LNT_DB_RECORDS, K_A1, buf, sizeof buf), 0);
+    CHECK_STR (buf, "a1");
+    s_walk (store, NULL, false, buf, sizeof buf);
+    CHECK_STR (buf, all);
+
+    //  A write that made a tree and then failed leaves no tree and no key;
+    //  made again, it is there
+    const s_op_t fresh[] = {{LNT_DB_RECORDS, "\x01" "3520-2026-000001", "n"}};
+    CHECK_INT (s_apply (store, fresh, 1, LNT_EINVAL), LNT_EINVAL);
+    CHECK (!s_has_db (tmp, "records/1/3520"));
+    CHECK_INT (s_read (store, LNT_DB_RECORDS, "\x01" "3520-2026-000001", buf,
+                       sizeof buf), LNT_ENOTFOUND);
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 8);
+    CHECK_INT (s_apply (store, fresh, 1, 0), 0);
+    CHECK (s_has_db (tmp, "records/1/3520"));
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 9);
+
+    //  A reader from before a tree was made does not see it; a new one does
+    lnt_txn_t *old = NULL;
+    CHECK_INT (lnt_store_read (store, &old), 0);
+    const s_op_t later[] = {{LNT_DB_RECORDS, "\x01" "3530-2026-000001", "l"}};
+    CHECK_INT (s_apply (store, later, 1, 0), 0);
+    if (old) {
+        const void *v;
+        size_t vl;
+        CHECK_INT (lnt_txn_get (old, LNT_DB_RECORDS, "\x01" "3530-2026-000001",
+                                17, &v, &vl), LNT_ENOTFOUND);
+        CHECK_INT (lnt_txn_count (old, LNT_DB_RECORDS), 9);
+        lnt_txn_end (&old);
+    }
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 10);
+
+    //  Another process makes a tree, and writes into one this process
+    //  has open: both are seen here, in order
+    fflush (stdout);
+    fflush (stderr);
+    pid_t pid = fork ();
+    if (pid == 0) {
+        lnt_store_t *other = NULL;
+        int rc = lnt_store_open (tmp, 0, 0, &other);
+        const s_op_t theirs[] = {{LNT_DB_RECORDS, "\x01" "3540-2026-000001", "o"},
+                                 {LNT_DB_RECORDS, "\x01" "3512-2026-000002", "p"}};
+        if (!rc)
+            rc = s_apply (other, theirs, 2, 0);
+        lnt_store_destroy (&other);
+        _exit (rc ? 1 : 0);
+    }
+    int status = 0;
+    CHECK (pid > 0 && waitpid (pid, &status, 0) == pid);
+    CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    CHECK_INT (s_read (store, LNT_DB_RECORDS, "\x01" "3540-2026-000001", buf,
+                       sizeof buf), 0);
+    CHECK_STR (buf, "o");
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 12);
+    s_walk (store, "\x01" "3512", false, buf, sizeof buf);
+    CHECK (strncmp (buf, "13512-2026-000001|13512-2026-000002|"
+                         "13520-2026-000001|13530-2026-000001|"
+                         "13540-2026-000001|2", 91) == 0);
+    //  and this process writes into the other's tree without making it
+    const s_op_t into[] = {{LNT_DB_RECORDS, "\x01" "3540-2026-000002", "q"}};
+    CHECK_INT (s_apply (store, into, 1, 0), 0);
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 13);
+
+    //  Trees made by one thread while another reads: every reader sees at
+    //  least what was made before it began, and never fails
+    s_maker_t maker = {store, 60, 0};
+    pthread_t thread;
+    CHECK_INT (pthread_create (&thread, NULL, s_maker, &maker), 0);
+    int reads = 0, wrong = 0;
+    while (__atomic_load_n (&maker.made, __ATOMIC_ACQUIRE) < maker.trees
+           && reads < 100000) {
+        int made = __atomic_load_n (&maker.made, __ATOMIC_ACQUIRE);
+        size_t n = s_count (store, LNT_DB_RECORDS);
+        char key[32];
+        snprintf (key, sizeof key, "\x01%d-2026-000001", 6000 + made - 1);
+        if (n < 13 + (size_t) made
+            || (made && s_read (store, LNT_DB_RECORDS, key, buf, sizeof buf)))
+            wrong++;
+        reads++;
+    }
+    pthread_join (thread, NULL);
+    CHECK_INT (maker.made, maker.trees);
+    CHECK_INT (wrong, 0);
+    CHECK (reads > 0);
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 13 + maker.trees);
+
+    //  Dropping the records empties every tree; they take keys again
+    lnt_store_destroy (&store);
+    CHECK_INT (lnt_store_open (tmp, 0, 0, &store), 0);
+    if (!store)
+        goto done;
+    CHECK_INT (lnt_store_write (store, s_drop_records, NULL), 0);
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 0);
+    s_walk (store, NULL, false, buf, sizeof buf);
+    CHECK_STR (buf, "");
+    CHECK_INT (s_apply (store, ops, 8, 0), 0);
+    s_walk (store, NULL, false, buf, sizeof buf);
+    CHECK_STR (buf, all);
+done:
+    lnt_store_destroy (&store);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+//  Trees made in a write that fills the map: made again when it runs again
+typedef struct {
+    int calls; //  how often it ran
+} s_big_trees_t;
+
+static int
+s_big_trees (lnt_txn_t *txn, void *arg)
+{
+    s_big_trees_t *b = arg;
+    b->calls++;
+    static unsigned char val[3000];
+    memset (val, 'v', sizeof val);
+    int rc = 0;
+    for (int o = 0; !rc && o < 30; o++)
+        for (int i = 0; !rc && i < 20; i++) {
+            char key[32];
+            int kl = snprintf (key, sizeof key, "\x01%d-2026-%06d", 3500 + o,
+                               i);
+            rc = lnt_txn_put_last (txn, LNT_DB_RECORDS, key, (size_t) kl, val,
+                                   sizeof val);
+        }
+    return rc;
+}
+
+static void
+s_test_trees_growth (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_store_t *store = NULL;
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_CREATE, SMALL_MAP, &store), 0);
+    if (store) {
+        s_big_trees_t b = {0};
+        CHECK_INT (lnt_store_write (store, s_big_trees, &b), 0);
+        CHECK (b.calls > 1); //  the map grew: the trees were made again
+        CHECK_INT (s_count (store, LNT_DB_RECORDS), 600);
+        CHECK (s_has_db (tmp, "records/1/3529"));
+        char buf[4096];
+        CHECK_INT (s_read (store, LNT_DB_RECORDS, "\x01" "3529-2026-000019",
+                           buf, sizeof buf), 0);
+        CHECK_INT (strlen (buf), 3000);
+    }
+    lnt_store_destroy (&store);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+
+//  Trees made at once by another process (which this process opens as it
+//  reads) and by a thread here (which makes its own): a transaction begun
+//  while handles were being opened must not take their numbers again
+typedef struct {
+    lnt_store_t *store; //  the store
+    int base;           //  first office code
+    int trees;          //  trees to make
+    int failed;         //  writes or reads that failed
+    volatile int *stop; //  set when the others are done
+} s_racer_t;
+
+static void *
+s_race_writer (void *arg)
+{
+    s_racer_t *r = arg;
+    for (int i = 0; i < r->trees; i++) {
+        char key[32];
+        snprintf (key, sizeof key, "\x01%d-2026-000001", r->base + i);
+        const s_op_t ops[] = {{LNT_DB_RECORDS, key, "w"}};
+        if (s_apply (r->store, ops, 1, 0) != 0)
+            r->failed++;
+    }
+    return NULL;
+}
+
+static void *
+s_race_reader (void *arg)
+{
+    s_racer_t *r = arg;
+    char buf[64];
+    while (!*r->stop) {
+        if (s_count (r->store, LNT_DB_RECORDS) == (size_t) -1)
+            r->failed++;
+        if (s_read (r->store, LNT_DB_RECORDS, "\x01" "8000-2026-000001", buf,
+                    sizeof buf) == LNT_ESTORE)
+            r->failed++;
+    }
+    return NULL;
+}
+
+static void
+s_test_trees_race (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_store_t *store = NULL;
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_CREATE, 0, &store), 0);
+    if (!store)
+        goto done;
+    const s_op_t first[] = {{LNT_DB_RECORDS, "\x01" "8000-2026-000001", "w"}};
+    CHECK_INT (s_apply (store, first, 1, 0), 0);
+    fflush (stdout);
+    fflush (stderr);
+    pid_t pid = fork ();
+    if (pid == 0) {
+        lnt_store_t *other = NULL;
+        int failed = lnt_store_open (tmp, 0, 0, &other) != 0;
+        for (int i = 0; !failed && i < 150; i++) {
+            char key[32];
+            snprintf (key, sizeof key, "\x02%d-RB-2026-0001", 7000 + i);
+            const s_op_t ops[] = {{LNT_DB_RECORDS, key, "p"}};
+            failed = s_apply (other, ops, 1, 0) != 0;
+        }
+        lnt_store_destroy (&other);
+        _exit (failed);
+    }
+    volatile int stop = 0;
+    s_racer_t w = {store, 8001, 150, 0, &stop}, r = {store, 0, 0, 0, &stop};
+    pthread_t tw, tr;
+    CHECK_INT (pthread_create (&tw, NULL, s_race_writer, &w), 0);
+    CHECK_INT (pthread_create (&tr, NULL, s_race_reader, &r), 0);
+    int status = 0;
+    CHECK (pid > 0 && waitpid (pid, &status, 0) == pid);
+    CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    pthread_join (tw, NULL);
+    stop = 1;
+    pthread_join (tr, NULL);
+    CHECK_INT (w.failed, 0);
+    CHECK_INT (r.failed, 0);
+    //  Every record in its own tree, each read back through this process
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 301);
+    int missing = 0;
+    for (int i = 0; i < 150; i++) {
+        char key[32], buf[16];
+        snprintf (key, sizeof key, "\x01%d-2026-000001", 8001 + i);
+        if (s_read (store, LNT_DB_RECORDS, key, buf, sizeof buf)
+            || strcmp (buf, "w"))
+            missing++;
+        snprintf (key, sizeof key, "\x02%d-RB-2026-0001", 7000 + i);
+        if (s_read (store, LNT_DB_RECORDS, key, buf, sizeof buf)
+            || strcmp (buf, "p"))
+            missing++;
+    }
+    CHECK_INT (missing, 0);
+    //  and so does a fresh process
+    lnt_store_destroy (&store);
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_READONLY, 0, &store), 0);
+    if (store)
+        CHECK_INT (s_count (store, LNT_DB_RECORDS), 301);
+done:
+    lnt_store_destroy (&store);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
 static void
 s_test_stock_tools (void)
 {
@@ -1193,5 +1649,8 @@ main (int argc, char *argv[])
     s_test_readonly ();
     s_test_backup ();
     s_test_stock_tools ();
+    s_test_trees ();
+    s_test_trees_growth ();
+    s_test_trees_race ();
     return LNT_TEST_DONE ();
 }
