@@ -10,7 +10,8 @@
 #include "lnt_node.h"
 #include "lnt_replica.h"
 
-#define LNT_STORE_FORMAT 1 /* bumped when the store's layout changes      */
+#define LNT_STORE_FORMAT 2 /* bumped when the store's layout changes:
+                              2, the records in a tree per kind and office */
 
 /*  What a node remembers of the write transaction it last wrote a section
     in: the writes of one transaction (an import of many rows) then find
@@ -176,7 +177,11 @@ lnt_node_init (const char *dir, lnt_role_t role, const char *code,
     if (!rc)
         rc = s_code_check (ref, role, code, why);
     if (!rc) {
-        rc = lnt_store_open (dir, LNT_STORE_CREATE, map_size, &store);
+        rc = lnt_store_open (dir, LNT_STORE_CREATE
+                                      | (role == LNT_ROLE_AGENT
+                                             ? LNT_STORE_FEW_TREES
+                                             : 0),
+                             map_size, &store);
         if (rc == LNT_EEXIST)
             lnt_why (why, rc, "a store already exists in %s; nothing was "
                      "changed", dir);
@@ -278,7 +283,11 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
     lnt_txn_t *txn = NULL;
     if (!self)
         return LNT_ENOMEM;
-    int rc = lnt_store_open (dir, flags & LNT_STORE_READONLY, 0, &self->store);
+    /* An office's store has few trees; a hub's is opened again below
+       with room for every office's.                                     */
+    int rc = lnt_store_open (dir, (flags & LNT_STORE_READONLY)
+                                      | LNT_STORE_FEW_TREES,
+                             0, &self->store);
     if (rc == LNT_ENOTFOUND || rc == LNT_EUNAVAIL) {
         lnt_why (why, LNT_EUNAVAIL, "no lontar store in %s (or no access to "
                  "it); create one with init, or give the right --data",
@@ -295,6 +304,13 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
         goto fail;
     char role[16];
     uint64_t format = lnt_txn_get_u64 (txn, LNT_DB_META, "format", 0);
+    if (format && format != LNT_STORE_FORMAT) {
+        rc = lnt_why (why, LNT_EINVAL, "the store in %s has format %d, and "
+                      "this lontar reads format %d: make a new store with "
+                      "init (an office gets its records back from the hub)",
+                      dir, (int) format, LNT_STORE_FORMAT);
+        goto fail;
+    }
     if (format != LNT_STORE_FORMAT
         || lnt_txn_get_str (txn, LNT_DB_META, "role", role, sizeof role)
         || lnt_txn_get_str (txn, LNT_DB_META, "code", self->code,
@@ -304,6 +320,18 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
         goto fail;
     }
     self->role = strcmp (role, "hub") == 0 ? LNT_ROLE_HUB : LNT_ROLE_AGENT;
+    if (self->role == LNT_ROLE_HUB) {
+        lnt_txn_end (&txn);
+        lnt_store_destroy (&self->store);
+        if ((rc = lnt_store_open (dir, flags & LNT_STORE_READONLY, 0,
+                                  &self->store))) {
+            lnt_why (why, rc, "cannot open the store in %s (%s)", dir,
+                     lnt_strerror (rc));
+            goto fail;
+        }
+        if ((rc = lnt_store_read (self->store, &txn)))
+            goto fail;
+    }
     self->id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", 0);
     if ((rc = lnt_node_load_ref (self, txn, why)))
         goto fail;

@@ -48,6 +48,7 @@ static const char *s_db_names[LNT_DB_COUNT] = {
 /*  The trees of the records: how many a store may have (kinds x offices),
     and the longest key prefix that names one (kind, office, '-').        */
 #define S_PARTS_MAX 4000
+#define S_PARTS_FEW 64 /* with LNT_STORE_FEW_TREES                      */
 #define S_OFFICE_MAX 8 /* the longest office code in a key             */
 #define S_PART_PREFIX (2 + S_OFFICE_MAX)
 
@@ -68,6 +69,7 @@ struct lnt_store_t {
     size_t nparts;             /* how many                                 */
     size_t partcap;            /* room in parts                            */
     size_t known;              /* entries of the catalogue parts covers    */
+    size_t parts_max;          /* trees it may have                        */
     uint64_t handles;          /* changes of LMDB's open handles: a
                                   transaction begun before one does not
                                   know the handles it added               */
@@ -410,9 +412,9 @@ s_part_dbi (lnt_txn_t *txn, const unsigned char *key, size_t plen,
         s_part_name (key, plen, name);
         int rc = mdb_dbi_open (txn->txn, name, MDB_CREATE, &part.dbi);
         if (rc == MDB_DBS_FULL)
-            lnt_log_error ("store dir=%s tree=%s trees=%d - too many "
+            lnt_log_error ("store dir=%s tree=%s trees=%zu - too many "
                            "offices' record trees in one store",
-                           self->dir, name, S_PARTS_MAX);
+                           self->dir, name, self->parts_max);
         if (rc)
             return s_error (rc, "make tree", self->dir);
         txn->fresh[txn->nfresh++] = part;
@@ -565,7 +567,10 @@ lnt_store_open (const char *dir, int flags, size_t map_size,
     }
     if ((rc = mdb_env_create (&self->env)) != 0)
         goto fail_mdb;
-    mdb_env_set_maxdbs (self->env, LNT_DB_COUNT + S_PARTS_MAX);
+    self->parts_max = (flags & LNT_STORE_FEW_TREES) ? S_PARTS_FEW
+                                                    : S_PARTS_MAX;
+    mdb_env_set_maxdbs (self->env, (MDB_dbi) (LNT_DB_COUNT
+                                              + self->parts_max));
     mdb_env_set_maxreaders (self->env, 126);
     /* An existing store keeps at least the size its file has grown to. */
     if (!map_size)
@@ -606,9 +611,22 @@ lnt_store_open (const char *dir, int flags, size_t map_size,
         mdb_txn_abort (txn);
         goto fail_mdb;
     }
+    MDB_stat cat;
+    if ((rc = mdb_stat (txn, self->main, &cat)) != 0) {
+        mdb_txn_abort (txn);
+        goto fail_mdb;
+    }
     if ((rc = mdb_txn_commit (txn)) != 0)
         goto fail_mdb;
     pthread_mutex_init (&self->lock, NULL);
+    /* A store with more trees than LNT_STORE_FEW_TREES makes room for is
+       opened with room for them all.                                     */
+    if ((flags & LNT_STORE_FEW_TREES)
+        && cat.ms_entries > LNT_DB_COUNT + S_PARTS_FEW / 2) {
+        lnt_store_destroy (&self);
+        return lnt_store_open (dir, flags & ~LNT_STORE_FEW_TREES, map_size,
+                               store);
+    }
     *store = self;
     return 0;
 

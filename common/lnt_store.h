@@ -52,6 +52,11 @@ typedef struct lnt_cursor_t lnt_cursor_t;
 
 #define LNT_STORE_CREATE 1   /* create the folder and store; refuse if one exists */
 #define LNT_STORE_READONLY 2 /* open for reading only                      */
+#define LNT_STORE_FEW_TREES 4 /* room for 64 records trees, not 4000: LMDB
+                                 sets aside memory in every transaction for
+                                 each database it may have, and an office's
+                                 store has three (a store that has more than
+                                 32 is opened with room for 4000)         */
 
 /*  Opens (or with LNT_STORE_CREATE creates) the store in folder dir.
     map_size is the initial map size in bytes (0: 64 MiB, or the size the

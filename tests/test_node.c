@@ -360,6 +360,14 @@ s_del_write (lnt_txn_t *txn, void *arg)
     return lnt_txn_del (txn, drop->db, drop->key, strlen (drop->key));
 }
 
+//  Marks a store as of format 1 (one records tree for all offices)
+static int
+s_format_write (lnt_txn_t *txn, void *arg)
+{
+    (void) arg;
+    return lnt_txn_put_u64 (txn, LNT_DB_META, "format", 1);
+}
+
 static void
 s_test_open (void)
 {
@@ -421,6 +429,26 @@ s_test_open (void)
     lnt_store_destroy (&plain);
     CHECK_INT (lnt_node_open (other, 0, &node, &why), LNT_EINVAL);
     CHECK (node == NULL);
+
+    //  A store of the format before the records' trees: refused, saying
+    //  so, and left as it was
+    CHECK_INT (lnt_store_open (agent_dir, 0, 0, &plain), 0);
+    if (plain) {
+        CHECK_INT (lnt_store_write (plain, s_format_write, NULL), 0);
+        lnt_store_destroy (&plain);
+        why.text[0] = 0;
+        CHECK_INT (lnt_node_open (agent_dir, 0, &node, &why), LNT_EINVAL);
+        CHECK (node == NULL);
+        CHECK (strstr (why.text, "has format 1") != NULL);
+        CHECK (strstr (why.text, "init") != NULL);
+        CHECK_INT (lnt_store_open (agent_dir, 0, 0, &plain), 0);
+        lnt_txn_t *txn = NULL;
+        if (plain && lnt_store_read (plain, &txn) == 0) {
+            CHECK_INT (lnt_txn_get_u64 (txn, LNT_DB_META, "format", 0), 1);
+            lnt_txn_end (&txn);
+        }
+        lnt_store_destroy (&plain);
+    }
 
     //  A lontar store missing a part of its reference data
     lnt_node_destroy (&hub);

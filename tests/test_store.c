@@ -1585,6 +1585,54 @@ done:
     free (tmp);
 }
 
+
+//  Puts one record into each of n offices' trees, from office first
+typedef struct {
+    int first; //  the first office code
+    int n;     //  how many offices
+} s_offices_t;
+
+static int
+s_offices_write (lnt_txn_t *txn, void *arg)
+{
+    const s_offices_t *o = arg;
+    int rc = 0;
+    for (int i = 0; !rc && i < o->n; i++) {
+        char key[32];
+        int kl = snprintf (key, sizeof key, "\x01%d-2026-000001", o->first + i);
+        rc = lnt_txn_put (txn, LNT_DB_RECORDS, key, (size_t) kl, "v", 1);
+    }
+    return rc;
+}
+
+//  An office's store (LNT_STORE_FEW_TREES) has room for 64 trees: more
+//  are refused with nothing written; opened again with more than 32, it
+//  gets room for them all
+static void
+s_test_few_trees (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_store_t *store = NULL;
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_CREATE | LNT_STORE_FEW_TREES, 0,
+                               &store), 0);
+    if (!store)
+        goto done;
+    s_offices_t forty = {5000, 40}, thirty = {6000, 30};
+    CHECK_INT (lnt_store_write (store, s_offices_write, &forty), 0);
+    CHECK_INT (lnt_store_write (store, s_offices_write, &thirty), LNT_ESTORE);
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 40);
+    lnt_store_destroy (&store);
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_FEW_TREES, 0, &store), 0);
+    if (!store)
+        goto done;
+    CHECK_INT (lnt_store_write (store, s_offices_write, &thirty), 0);
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 70);
+done:
+    lnt_store_destroy (&store);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
 static void
 s_test_stock_tools (void)
 {
@@ -1652,5 +1700,6 @@ main (int argc, char *argv[])
     s_test_trees ();
     s_test_trees_growth ();
     s_test_trees_race ();
+    s_test_few_trees ();
     return LNT_TEST_DONE ();
 }
