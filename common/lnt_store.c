@@ -271,13 +271,27 @@ s_parts_add (lnt_store_t *self, const s_part_t *part)
     return 0;
 }
 
+/*  Takes the store's lock: 0, or LNT_ESTORE when this thread holds it
+    already (a transaction that made a tree is open in this thread, and
+    another would begin or read the trees: end the first).                */
+static int
+s_lock (lnt_store_t *self)
+{
+    if (pthread_mutex_lock (&self->lock) == 0)
+        return 0;
+    lnt_log_error ("store dir=%s - a transaction that made a records tree "
+                   "is open in this thread: end it before another", self->dir);
+    return LNT_ESTORE;
+}
+
 /*  Opens, in a read transaction of its own, the trees LMDB's catalogue
     has and this process has not open (made by another process, or here
     before a map change). 0 or a store error.                             */
 static int
 s_parts_sync (lnt_store_t *self)
 {
-    pthread_mutex_lock (&self->lock);
+    if (s_lock (self))
+        return LNT_ESTORE;
     MDB_txn *txn;
     MDB_cursor *cur = NULL;
     int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
@@ -341,7 +355,8 @@ s_begin_known (lnt_store_t *self, unsigned int flags, const char *op,
                MDB_txn **txn)
 {
     for (int tries = 0;; tries++) {
-        pthread_mutex_lock (&self->lock);
+        if (s_lock (self))
+            return LNT_ESTORE;
         uint64_t handles = self->handles;
         pthread_mutex_unlock (&self->lock);
         int rc = s_begin (self, flags, txn);
@@ -352,7 +367,10 @@ s_begin_known (lnt_store_t *self, unsigned int flags, const char *op,
             mdb_txn_abort (*txn);
             return s_error (rc, op, self->dir);
         }
-        pthread_mutex_lock (&self->lock);
+        if (s_lock (self)) {
+            mdb_txn_abort (*txn);
+            return LNT_ESTORE;
+        }
         bool stale = st.ms_entries > self->known;
         bool moved = handles != self->handles;
         pthread_mutex_unlock (&self->lock);
@@ -387,8 +405,8 @@ s_part_dbi (lnt_txn_t *txn, const unsigned char *key, size_t plen,
             found = true;
         }
     if (!found) {
-        if (!txn->locked)
-            pthread_mutex_lock (&self->lock);
+        if (!txn->locked && s_lock (self))
+            return LNT_ESTORE;
         size_t at = s_parts_find (self->parts, self->nparts, key, plen,
                                   &found);
         if (found)
@@ -400,7 +418,8 @@ s_part_dbi (lnt_txn_t *txn, const unsigned char *key, size_t plen,
         return make ? LNT_ESTORE : LNT_ENOTFOUND; /* no tree in a read   */
     if (!found) {
         if (!txn->locked) {
-            pthread_mutex_lock (&self->lock);
+            if (s_lock (self))
+                return LNT_ESTORE;
             txn->locked = true;
         }
         s_part_t *fresh = realloc (txn->fresh,
@@ -442,13 +461,13 @@ s_dbi (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen, bool make,
 
 /*  Every tree of the records this transaction may see, in key order, then
     the database itself (len 0): a copy in *trees (free it), *n of them.
-    0 or LNT_ENOMEM.                                                      */
+    0, LNT_ENOMEM or LNT_ESTORE.                                          */
 static int
 s_trees (lnt_txn_t *txn, s_part_t **trees, size_t *n)
 {
     lnt_store_t *self = txn->store;
-    if (!txn->locked)
-        pthread_mutex_lock (&self->lock);
+    if (!txn->locked && s_lock (self))
+        return LNT_ESTORE;
     size_t count = self->nparts + txn->nfresh + 1;
     s_part_t *t = malloc (count * sizeof *t);
     if (t) {
@@ -618,7 +637,13 @@ lnt_store_open (const char *dir, int flags, size_t map_size,
     }
     if ((rc = mdb_txn_commit (txn)) != 0)
         goto fail_mdb;
-    pthread_mutex_init (&self->lock, NULL);
+    /* An error-checking lock: a thread that takes it twice (a read begun
+       inside a write that made a tree) gets an error, not a hang.       */
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init (&attr);
+    pthread_mutexattr_settype (&attr, PTHREAD_MUTEX_ERRORCHECK);
+    pthread_mutex_init (&self->lock, &attr);
+    pthread_mutexattr_destroy (&attr);
     /* A store with more trees than LNT_STORE_FEW_TREES makes room for is
        opened with room for them all.                                     */
     if ((flags & LNT_STORE_FEW_TREES)

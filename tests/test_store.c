@@ -1633,6 +1633,40 @@ done:
     free (tmp);
 }
 
+
+//  A write that made a tree, then begins a read in the same thread: the
+//  read is refused (it would take the tree's handle number again), not
+//  left hanging on the store's lock
+static int
+s_read_inside (lnt_txn_t *txn, void *arg)
+{
+    int *got = arg;
+    int rc = lnt_txn_put (txn, LNT_DB_RECORDS, "\x01" "3590-2026-000001", 17,
+                          "v", 1);
+    lnt_txn_t *inner = NULL;
+    *got = lnt_store_read (lnt_txn_store (txn), &inner);
+    lnt_txn_end (&inner);
+    return rc;
+}
+
+static void
+s_test_read_inside_write (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_store_t *store = NULL;
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_CREATE, 0, &store), 0);
+    if (store) {
+        int got = -1;
+        CHECK_INT (lnt_store_write (store, s_read_inside, &got), 0);
+        CHECK_INT (got, LNT_ESTORE);
+        //  and the store goes on
+        CHECK_INT (s_count (store, LNT_DB_RECORDS), 1);
+    }
+    lnt_store_destroy (&store);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
 static void
 s_test_stock_tools (void)
 {
@@ -1701,5 +1735,6 @@ main (int argc, char *argv[])
     s_test_trees_growth ();
     s_test_trees_race ();
     s_test_few_trees ();
+    s_test_read_inside_write ();
     return LNT_TEST_DONE ();
 }
