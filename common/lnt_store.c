@@ -19,7 +19,11 @@
     lock, and a write transaction that made a tree holds the lock until it
     ends; a transaction that sees more databases in LMDB's catalogue than
     this process has open (another process made them) first opens them in
-    a short read transaction of its own (s_parts_sync).                   */
+    a short read transaction of its own (s_parts_sync), and one begun
+    while handles changed begins again. Trees are never deleted, so the
+    catalogue's count tells when one is new. Read transactions also begin
+    under the lock, and a map change holds it, so that the map never moves
+    under a read that is beginning.                                       */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +79,9 @@ struct lnt_store_t {
                                   know the handles it added               */
     char *dir;                 /* the folder; owned                       */
     bool readonly;             /* opened with LNT_STORE_READONLY          */
-    int readers;               /* read transactions open in this process  */
+    int readers;               /* read transactions open in this process
+                                  (atomic; counted at their begin under
+                                  the lock, which a map change holds)     */
     uint64_t serial;           /* transactions begun in this process      */
 };
 
@@ -119,6 +125,9 @@ struct lnt_cursor_t {
                            database itself (len 0)                        */
     size_t nsegs;       /* how many                                        */
     size_t seg;         /* the one the cursor is on                        */
+    bool placed;        /* positioned once: seg means something (with no
+                           LMDB cursor, seg is a tree this transaction's
+                           snapshot has not)                              */
 };
 
 static int
@@ -271,6 +280,9 @@ s_parts_add (lnt_store_t *self, const s_part_t *part)
     return 0;
 }
 
+static int s_begin (lnt_store_t *self, unsigned int flags, bool locked,
+                    MDB_txn **txn);
+
 /*  Takes the store's lock: 0, or LNT_ESTORE when this thread holds it
     already (a transaction that made a tree is open in this thread, and
     another would begin or read the trees: end the first).                */
@@ -294,14 +306,16 @@ s_parts_sync (lnt_store_t *self)
         return LNT_ESTORE;
     MDB_txn *txn;
     MDB_cursor *cur = NULL;
-    int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
+    int rc = s_begin (self, MDB_RDONLY, true, &txn);
     if (rc) {
         pthread_mutex_unlock (&self->lock);
         return s_error (rc, "open trees", self->dir);
     }
     MDB_stat st;
     MDB_val k = {8, "records/"}, v;
-    bool opened = false;
+    s_part_t *opened = NULL; /* the trees opened here: the process's only
+                                once the transaction has committed      */
+    size_t nopened = 0, cap = 0;
     rc = mdb_stat (txn, self->main, &st);
     if (!rc)
         rc = mdb_cursor_open (txn, self->main, &cur);
@@ -318,27 +332,45 @@ s_parts_sync (lnt_store_t *self)
                       &found);
         if (found)
             continue;
+        if (nopened == cap) {
+            cap = cap ? cap * 2 : 16;
+            s_part_t *more = realloc (opened, cap * sizeof *more);
+            if (!more) {
+                rc = ENOMEM;
+                break;
+            }
+            opened = more;
+        }
         char name[32];
         s_part_name (part.prefix, part.len, name);
         if ((rc = mdb_dbi_open (txn, name, 0, &part.dbi)))
             break;
-        opened = true;
-        if ((rc = s_parts_add (self, &part)) == LNT_ENOMEM)
-            break;
+        opened[nopened++] = part;
     }
     mdb_cursor_close (cur);
     if (rc == MDB_NOTFOUND)
         rc = 0;
-    /* A read transaction's commit keeps the handles it opened.          */
-    if (rc == 0 && (rc = mdb_txn_commit (txn)) == 0)
-        self->known = st.ms_entries;
-    else if (rc)
+    /* A read transaction's commit keeps the handles it opened; an abort
+       closes them, and they must not stay in parts (their numbers are
+       handed out again).                                               */
+    if (rc == 0)
+        rc = mdb_txn_commit (txn);
+    else
         mdb_txn_abort (txn);
-    if (opened)
-        self->handles++; /* even aborted: handles were closed           */
+    bool all = true;
+    for (size_t i = 0; rc == 0 && i < nopened; i++)
+        if (s_parts_add (self, &opened[i]))
+            all = false; /* out of memory: the next check opens it      */
+    if (rc == 0 && all)
+        self->known = st.ms_entries;
+    if (nopened)
+        self->handles++;
     pthread_mutex_unlock (&self->lock);
-    if (rc == LNT_ENOMEM)
-        return rc;
+    free (opened);
+    if (rc == MDB_DBS_FULL)
+        lnt_log_error ("store dir=%s trees=%zu - the store has more "
+                       "offices' record trees than this process has room "
+                       "for: open it again", self->dir, self->parts_max);
     return rc ? s_error (rc, "open trees", self->dir) : 0;
 }
 
@@ -348,35 +380,52 @@ s_parts_sync (lnt_store_t *self)
     handles changed (LMDB gives a transaction the handles open at its
     start; a tree made with a handle number it does not know would take
     that number again). 0, LNT_ENOMEM or LNT_ESTORE (logged as op).       */
-static int s_begin (lnt_store_t *self, unsigned int flags, MDB_txn **txn);
-
 static int
 s_begin_known (lnt_store_t *self, unsigned int flags, const char *op,
                MDB_txn **txn)
 {
+    bool reading = (flags & MDB_RDONLY) != 0;
     for (int tries = 0;; tries++) {
         if (s_lock (self))
             return LNT_ESTORE;
         uint64_t handles = self->handles;
+        /* A read begins under the lock and is counted there, so that a
+           map change (under the lock too) never meets one beginning. A
+           write may wait for LMDB's writer, so it begins outside it.   */
+        int rc = 0;
+        if (reading) {
+            rc = s_begin (self, flags, true, txn);
+            if (!rc)
+                __atomic_add_fetch (&self->readers, 1, __ATOMIC_SEQ_CST);
+        }
         pthread_mutex_unlock (&self->lock);
-        int rc = s_begin (self, flags, txn);
+        if (!reading)
+            rc = s_begin (self, flags, false, txn);
         if (rc)
             return s_error (rc, op, self->dir);
         MDB_stat st;
-        if ((rc = mdb_stat (*txn, self->main, &st))) {
-            mdb_txn_abort (*txn);
-            return s_error (rc, op, self->dir);
+        bool stale = false, moved = false;
+        if ((rc = mdb_stat (*txn, self->main, &st)) == 0) {
+            if (s_lock (self))
+                rc = -1;
+            else {
+                stale = st.ms_entries > self->known;
+                moved = handles != self->handles;
+                pthread_mutex_unlock (&self->lock);
+            }
         }
-        if (s_lock (self)) {
-            mdb_txn_abort (*txn);
+        if (!rc && !stale && !moved)
+            return 0;
+        mdb_txn_abort (*txn);
+        if (reading)
+            __atomic_sub_fetch (&self->readers, 1, __ATOMIC_SEQ_CST);
+        if (rc)
+            return rc < 0 ? LNT_ESTORE : s_error (rc, op, self->dir);
+        if (tries == 100) {
+            lnt_log_error ("store dir=%s - the trees kept changing while a "
+                           "transaction began; try again", self->dir);
             return LNT_ESTORE;
         }
-        bool stale = st.ms_entries > self->known;
-        bool moved = handles != self->handles;
-        pthread_mutex_unlock (&self->lock);
-        if ((!stale && !moved) || tries == 100)
-            return 0; /* (100: handles moving all along; never seen)    */
-        mdb_txn_abort (*txn);
         if (stale && (rc = s_parts_sync (self)))
             return rc;
     }
@@ -722,14 +771,18 @@ lnt_store_map_size (const lnt_store_t *self)
     the begin fails (LMDB allows mdb_env_set_mapsize only with no
     transaction active in the process).                                     */
 static int
-s_begin (lnt_store_t *self, unsigned int flags, MDB_txn **txn)
+s_begin (lnt_store_t *self, unsigned int flags, bool locked, MDB_txn **txn)
 {
     int rc = mdb_txn_begin (self->env, NULL, flags, txn);
-    if (rc == MDB_MAP_RESIZED && self->readers == 0) {
+    if (rc != MDB_MAP_RESIZED || (!locked && s_lock (self)))
+        return rc;
+    /* Under the store's lock: no read of this process begins meanwhile. */
+    bool adopted = __atomic_load_n (&self->readers, __ATOMIC_SEQ_CST) == 0;
+    if (adopted)
         mdb_env_set_mapsize (self->env, 0);
-        rc = mdb_txn_begin (self->env, NULL, flags, txn);
-    }
-    return rc;
+    if (!locked)
+        pthread_mutex_unlock (&self->lock);
+    return adopted ? mdb_txn_begin (self->env, NULL, flags, txn) : rc;
 }
 
 int
@@ -738,7 +791,9 @@ lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg)
     if (self->readonly)
         return LNT_ESTORE;
     for (;;) {
-        lnt_txn_t txn = {.store = self, .serial = ++self->serial,
+        lnt_txn_t txn = {.store = self,
+                         .serial = __atomic_add_fetch (&self->serial, 1,
+                                                       __ATOMIC_SEQ_CST),
                          .write = true};
         for (int i = 0; i < S_U64_SLOTS; i++)
             txn.u64[i].db = LNT_DB_COUNT;
@@ -758,14 +813,18 @@ lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg)
             s_write_end (&txn, false);
         if (rc != LNT_EMAPFULL)
             return rc;
-        if (self->readers > 0) {
+        if (s_lock (self))
+            return LNT_ESTORE;
+        int readers = __atomic_load_n (&self->readers, __ATOMIC_SEQ_CST);
+        size_t size = lnt_store_map_size (self) * 2;
+        rc = readers ? 0 : mdb_env_set_mapsize (self->env, size);
+        pthread_mutex_unlock (&self->lock);
+        if (readers) {
             lnt_log_error ("store dir=%s readers=%d - map full, and it "
                            "cannot grow while a read transaction is open",
-                           self->dir, self->readers);
+                           self->dir, readers);
             return LNT_EMAPFULL;
         }
-        size_t size = lnt_store_map_size (self) * 2;
-        rc = mdb_env_set_mapsize (self->env, size);
         if (rc != 0)
             return s_error (rc, "grow", self->dir);
         lnt_log_info ("store dir=%s map_size=%zu - map grown", self->dir,
@@ -785,10 +844,9 @@ lnt_store_read (lnt_store_t *self, lnt_txn_t **txn)
         return rc;
     }
     t->store = self;
-    t->serial = ++self->serial;
+    t->serial = __atomic_add_fetch (&self->serial, 1, __ATOMIC_SEQ_CST);
     for (int i = 0; i < S_U64_SLOTS; i++)
         t->u64[i].db = LNT_DB_COUNT;
-    self->readers++;
     *txn = t;
     return 0;
 }
@@ -816,8 +874,8 @@ lnt_txn_end (lnt_txn_t **txn_p)
 {
     if (!*txn_p)
         return;
-    (*txn_p)->store->readers--;
     mdb_txn_abort ((*txn_p)->txn);
+    __atomic_sub_fetch (&(*txn_p)->store->readers, 1, __ATOMIC_SEQ_CST);
     free (*txn_p);
     *txn_p = NULL;
 }
@@ -1128,6 +1186,7 @@ static int
 s_cursor_edge (lnt_cursor_t *self, size_t i, bool first, const void **k,
                size_t *kl, const void **v, size_t *vl)
 {
+    self->placed = true;
     for (; i < self->nsegs; i = first ? i + 1 : i - 1) {
         int rc = s_cursor_on (self, i);
         MDB_val mk;
@@ -1150,6 +1209,7 @@ lnt_cursor_seek (lnt_cursor_t *self, const void *key, size_t klen,
     if (!klen)
         return s_cursor_edge (self, 0, true, k, kl, v, vl);
     size_t i = 0;
+    self->placed = true;
     for (; i + 1 < self->nsegs; i++) {
         const s_part_t *t = &self->segs[i];
         int c = memcmp (key, t->prefix, klen < t->len ? klen : t->len);
@@ -1171,8 +1231,12 @@ int
 lnt_cursor_next (lnt_cursor_t *self, const void **k, size_t *kl,
                  const void **v, size_t *vl)
 {
-    if (!self->cursor)
+    if (!self->placed)
         return s_cursor_edge (self, 0, true, k, kl, v, vl);
+    if (!self->cursor) /* on a tree made after this snapshot            */
+        return self->seg + 1 < self->nsegs
+                   ? s_cursor_edge (self, self->seg + 1, true, k, kl, v, vl)
+                   : LNT_ENOTFOUND;
     MDB_val mk;
     int rc = s_cursor_get (self, &mk, MDB_NEXT, k, kl, v, vl);
     if (rc == LNT_ENOTFOUND && self->seg + 1 < self->nsegs)
@@ -1191,8 +1255,12 @@ int
 lnt_cursor_prev (lnt_cursor_t *self, const void **k, size_t *kl,
                  const void **v, size_t *vl)
 {
-    if (!self->cursor)
+    if (!self->placed)
         return lnt_cursor_last (self, k, kl, v, vl);
+    if (!self->cursor) /* on a tree made after this snapshot            */
+        return self->seg > 0
+                   ? s_cursor_edge (self, self->seg - 1, false, k, kl, v, vl)
+                   : LNT_ENOTFOUND;
     MDB_val mk;
     int rc = s_cursor_get (self, &mk, MDB_PREV, k, kl, v, vl);
     if (rc == LNT_ENOTFOUND && self->seg > 0)

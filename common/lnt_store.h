@@ -173,7 +173,10 @@ int lnt_txn_put_str (lnt_txn_t *txn, lnt_db_t db, const char *key,
 void lnt_store_key_u64 (uint64_t value, unsigned char key[8]);
 uint64_t lnt_store_u64_key (const void *key);
 
-/*  A cursor over db, valid while its transaction is. 0 or LNT_ESTORE.     */
+/*  A cursor over db, valid while its transaction is. 0 or LNT_ESTORE.
+    Over LNT_DB_RECORDS it walks the trees there were when it was opened:
+    a tree its own write transaction makes later is not walked (open
+    another cursor).                                                     */
 int lnt_cursor_open (lnt_txn_t *txn, lnt_db_t db, lnt_cursor_t **cursor);
 void lnt_cursor_close (lnt_cursor_t **cursor_p);
 

@@ -1667,6 +1667,100 @@ s_test_read_inside_write (void)
     free (tmp);
 }
 
+
+//  A read that began before a tree was made: a cursor stopped on that
+//  tree (not in its snapshot) goes on from there, without wrapping round
+static void
+s_test_cursor_unseen_tree (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_store_t *store = NULL;
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_CREATE, 0, &store), 0);
+    if (!store)
+        goto done;
+    const s_op_t ops[] = {{LNT_DB_RECORDS, "\x01" "3512-2026-000001", "b"},
+                          {LNT_DB_RECORDS, "x1", "x"}};
+    CHECK_INT (s_apply (store, ops, 2, 0), 0);
+    lnt_txn_t *txn = NULL;
+    CHECK_INT (lnt_store_read (store, &txn), 0);
+    const s_op_t before[] = {{LNT_DB_RECORDS, "\x01" "3501-2026-000001", "a"}};
+    CHECK_INT (s_apply (store, before, 1, 0), 0);
+    lnt_cursor_t *cur = NULL;
+    if (txn)
+        CHECK_INT (lnt_cursor_open (txn, LNT_DB_RECORDS, &cur), 0);
+    if (cur) {
+        const void *k, *v;
+        size_t kl, vl;
+        CHECK_INT (lnt_cursor_seek (cur, "\x01" "3512-2026-000001", 17, &k,
+                                    &kl, &v, &vl), 0);
+        CHECK_INT (lnt_cursor_prev (cur, &k, &kl, &v, &vl), LNT_ENOTFOUND);
+        CHECK_INT (lnt_cursor_prev (cur, &k, &kl, &v, &vl), LNT_ENOTFOUND);
+        CHECK_INT (lnt_cursor_next (cur, &k, &kl, &v, &vl), 0);
+        CHECK (kl == 17 && memcmp (k, "\x01" "3512-2026-000001", 17) == 0);
+        CHECK_INT (lnt_cursor_next (cur, &k, &kl, &v, &vl), 0);
+        CHECK (kl == 2 && memcmp (k, "x1", 2) == 0);
+        CHECK_INT (lnt_cursor_next (cur, &k, &kl, &v, &vl), LNT_ENOTFOUND);
+    }
+    lnt_cursor_close (&cur);
+    lnt_txn_end (&txn);
+done:
+    lnt_store_destroy (&store);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
+//  An office's store open here while another process gives it more trees
+//  than this process has room for: reads fail, saying so, and nothing
+//  lands in the wrong tree; opened again, it has room for them all
+static void
+s_test_trees_no_room (void)
+{
+    char *tmp = s_tmpdir ();
+    lnt_store_t *store = NULL;
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_CREATE | LNT_STORE_FEW_TREES, 0,
+                               &store), 0);
+    if (!store)
+        goto done;
+    s_offices_t one = {5000, 1}, many = {5001, 70};
+    CHECK_INT (lnt_store_write (store, s_offices_write, &one), 0);
+    fflush (stdout);
+    fflush (stderr);
+    pid_t pid = fork ();
+    if (pid == 0) {
+        lnt_store_t *other = NULL;
+        int rc = lnt_store_open (tmp, 0, 0, &other);
+        if (!rc)
+            rc = lnt_store_write (other, s_offices_write, &many);
+        lnt_store_destroy (&other);
+        _exit (rc ? 1 : 0);
+    }
+    int status = 0;
+    CHECK (pid > 0 && waitpid (pid, &status, 0) == pid);
+    CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    char buf[16];
+    for (int i = 0; i < 2; i++)
+        CHECK_INT (s_read (store, LNT_DB_RECORDS, "\x01" "5000-2026-000001",
+                           buf, sizeof buf), LNT_ESTORE);
+    const s_op_t put[] = {{LNT_DB_RECORDS, "\x01" "5001-2026-000002", "w"}};
+    CHECK_INT (s_apply (store, put, 1, 0), LNT_ESTORE);
+    lnt_store_destroy (&store);
+    CHECK_INT (lnt_store_open (tmp, LNT_STORE_FEW_TREES, 0, &store), 0);
+    if (!store)
+        goto done;
+    CHECK_INT (s_count (store, LNT_DB_RECORDS), 71);
+    CHECK_INT (s_apply (store, put, 1, 0), 0);
+    //  every key in its own tree: in order, none twice
+    char walk[4096];
+    s_walk (store, NULL, false, walk, sizeof walk);
+    CHECK (strncmp (walk, "15000-2026-000001|15001-2026-000001|"
+                          "15001-2026-000002|15002-2026-000001|", 72) == 0);
+    CHECK_INT (strlen (walk), 72 * 18 - 1);
+done:
+    lnt_store_destroy (&store);
+    s_rmtree (tmp);
+    free (tmp);
+}
+
 static void
 s_test_stock_tools (void)
 {
@@ -1736,5 +1830,7 @@ main (int argc, char *argv[])
     s_test_trees_race ();
     s_test_few_trees ();
     s_test_read_inside_write ();
+    s_test_cursor_unseen_tree ();
+    s_test_trees_no_room ();
     return LNT_TEST_DONE ();
 }
