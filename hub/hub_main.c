@@ -149,7 +149,7 @@ static const lnt_config_key_t s_keys[] = {
      "plain TCP on loopback endpoints only (no CURVE yet)"},
     {"window", LNT_CONFIG_INT, "4", 1, 64,
      "batches in flight per office, each way"},
-    {"catchup_window", LNT_CONFIG_INT, "16", 1, 64,
+    {"catchup_window", LNT_CONFIG_INT, "12", 1, 64,
      "batches in flight for an office with a backlog (at most 4 at once)"},
     {"heartbeat_ms", LNT_CONFIG_INT, "5000", 100, 600000,
      "ZeroMQ heartbeat interval in ms; a peer is gone after 3 missed"},
@@ -171,7 +171,7 @@ s_run (int argc, char **argv)
         "  --window: batches in flight per office, each way (4)\n"
         "  --catchup-window: batches in flight for an office whose HELLO\n"
         "             reports more than a window of batches not yet sent, at\n"
-        "             most 4 offices at once (16)\n"
+        "             most 4 offices at once (12)\n"
         "  --config FILE: settings as \"key = value\" lines (keys: data, bind,\n"
         "             query, insecure, window, catchup_window, heartbeat_ms);\n"
         "             flags override\n"

@@ -98,8 +98,8 @@ expect_exit 0 ag 3578 import "$T/backlog-3578.csv"
 export EXPECT_3578=$((EXPECT_3578 + GEN))
 agent_start 3578
 wait_synced 60 "${OFFICES[@]}"
-expect_contains "$(cat "$(agent_log 3578)")" "window=16 - welcomed by the hub" \
-    "3578, $GEN pending (more than 4 batches): window 16"
+expect_contains "$(cat "$(agent_log 3578)")" "window=12 - welcomed by the hub" \
+    "3578, $GEN pending (more than 4 batches): window 12"
 check_union "${OFFICES[@]}"
 
 section "a second daemon on the same data folder is refused"
