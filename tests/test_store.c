@@ -1667,7 +1667,6 @@ s_test_read_inside_write (void)
     free (tmp);
 }
 
-
 //  A read that began before a tree was made: a cursor stopped on that
 //  tree (not in its snapshot) goes on from there, without wrapping round
 static void
