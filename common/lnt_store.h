@@ -89,7 +89,11 @@ typedef int (lnt_store_write_fn) (lnt_txn_t *txn, void *arg);
 
 /*  Runs fn in one write transaction and commits it durably (fsync). When
     the map fills, grows it (doubling) and runs fn again. Returns fn's
-    error, or LNT_ESTORE / LNT_ENOMEM, and then nothing was written.       */
+    error, or LNT_ESTORE / LNT_ENOMEM, and then nothing was written.
+    Growing the map needs this process to have no other transaction: reads
+    are counted and refuse it (LNT_EMAPFULL), but a write begun by another
+    thread at that moment makes it fail (LNT_ESTORE), so a process writes
+    from one thread at a time (the hub's loop waits for its writer).       */
 int lnt_store_write (lnt_store_t *self, lnt_store_write_fn *fn, void *arg);
 
 /*  Begins a read transaction: a consistent snapshot. End it with
