@@ -96,7 +96,7 @@ echo "agents: ${OFFICES[*]}"
 # STORES/aOFFICE. Compares every field and prints each difference; exit 1 on
 # any. Writes the expected rows to ROLLUPS/expected-YEAR.json.
 cat >"$T/recompute.py" <<'PYEOF'
-import csv, datetime as dt, json, math, os, subprocess, sys
+import csv, datetime as dt, json, math, os, sys
 from decimal import Decimal
 from fractions import Fraction as F
 
@@ -227,26 +227,11 @@ def unpack(b, i=0):
     raise ValueError("msgpack byte %02x" % t)
 
 def record_values(store):
-    """The values of every records database of the office's store: the
-    stock mdb_dump -a (plain hex form), keeping "records" and the trees
-    records/<kind>/<office> (common/lnt_store.c)."""
-    p = subprocess.run(["mdb_dump", "-a", store], capture_output=True, text=True,
-                       check=True)
-    out, body, key, keep = [], False, None, False
-    for line in p.stdout.splitlines():
-        if not body:
-            if line.startswith("database="):
-                keep = line[9:].startswith("records")
-            body = line.startswith("HEADER=END")
-        elif line.startswith("DATA=END"):
-            body = False
-        elif key is None:
-            key = line
-        else:
-            if keep:
-                out.append(bytes.fromhex(line.strip()))
-            key = None
-    return out
+    """The values of the office's records (kinds 1-3): store.py's read(),
+    which knows the trees records/<kind>/<office> (common/lnt_store.c)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import store as store_py
+    return list(store_py.read(store).values())
 
 def histories(store):
     """{suggestion id: [(status, ms)]} from the office's own store: the

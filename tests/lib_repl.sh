@@ -317,6 +317,7 @@ wait_synced () {
 #   province HUB OFFICE...  the same for the province sections (verdicts)
 #   snapshot DIR          {key: office section hex}, as JSON
 #   count DIR             how many office records
+# Other checks import it (from $T) for read(DIR).
 cat >"$T/store.py" <<'PYEOF'
 import ctypes, json, os, subprocess, sys
 
@@ -481,18 +482,19 @@ def compare(section, hub_dir, offices):
     else:
         print("%d verdicts" % len(mine))
 
-cmd, args = sys.argv[1], sys.argv[2:]
-if cmd == "union":
-    compare(0, args[0], args[1:])
-elif cmd == "province":
-    compare(1, args[0], args[1:])
-elif cmd == "snapshot":
-    print(json.dumps({name(k): section_of(v, 0).hex() for k, v in read(args[0]).items()},
-                     sort_keys=True))
-elif cmd == "count":
-    print(len(read(args[0])))
-else:
-    sys.exit("store.py: unknown command " + cmd)
+if __name__ == "__main__":      # imported by other checks for read()
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "union":
+        compare(0, args[0], args[1:])
+    elif cmd == "province":
+        compare(1, args[0], args[1:])
+    elif cmd == "snapshot":
+        print(json.dumps({name(k): section_of(v, 0).hex() for k, v in read(args[0]).items()},
+                         sort_keys=True))
+    elif cmd == "count":
+        print(len(read(args[0])))
+    else:
+        sys.exit("store.py: unknown command " + cmd)
 PYEOF
 
 # check_union OFFICE...: the hub holds exactly the union of the office
