@@ -122,7 +122,8 @@ struct lnt_cursor_t {
     MDB_cursor *cursor; /* the LMDB cursor (NULL: none open)               */
     lnt_txn_t *txn;     /* its transaction                                 */
     s_part_t *segs;     /* the trees it walks in order, the last being the
-                           database itself (len 0)                        */
+                           database itself (len 0): one, or a copy       */
+    s_part_t one;       /* the database itself                            */
     size_t nsegs;       /* how many                                        */
     size_t seg;         /* the one the cursor is on                        */
     bool placed;        /* positioned once: seg means something (with no
@@ -256,15 +257,24 @@ s_parts_find (const s_part_t *parts, size_t n, const unsigned char *prefix,
     return lo;
 }
 
+/*  Puts part in its place in sorted parts (*n of them, with room for one
+    more), unless it is there.                                            */
+static void
+s_parts_insert (s_part_t *parts, size_t *n, const s_part_t *part)
+{
+    bool found;
+    size_t at = s_parts_find (parts, *n, part->prefix, part->len, &found);
+    if (found)
+        return;
+    memmove (parts + at + 1, parts + at, (*n - at) * sizeof *parts);
+    parts[at] = *part;
+    (*n)++;
+}
+
 /*  Adds part to the store's sorted parts (under the lock).               */
 static int
 s_parts_add (lnt_store_t *self, const s_part_t *part)
 {
-    bool found;
-    size_t at = s_parts_find (self->parts, self->nparts, part->prefix,
-                              part->len, &found);
-    if (found)
-        return 0;
     if (self->nparts == self->partcap) {
         size_t cap = self->partcap ? self->partcap * 2 : 64;
         s_part_t *parts = realloc (self->parts, cap * sizeof *parts);
@@ -273,10 +283,7 @@ s_parts_add (lnt_store_t *self, const s_part_t *part)
         self->parts = parts;
         self->partcap = cap;
     }
-    memmove (self->parts + at + 1, self->parts + at,
-             (self->nparts - at) * sizeof *self->parts);
-    self->parts[at] = *part;
-    self->nparts++;
+    s_parts_insert (self->parts, &self->nparts, part);
     return 0;
 }
 
@@ -508,35 +515,35 @@ s_dbi (lnt_txn_t *txn, lnt_db_t db, const void *key, size_t klen, bool make,
     return plen ? s_part_dbi (txn, key, (size_t) plen, make, dbi) : 0;
 }
 
-/*  Every tree of the records this transaction may see, in key order, then
-    the database itself (len 0): a copy in *trees (free it), *n of them.
-    0, LNT_ENOMEM or LNT_ESTORE.                                          */
+/*  The trees of db this transaction may see, in key order: for the
+    records every tree, then the database itself (len 0), in *trees, a
+    copy to free; for another db the database alone, in one (and *trees
+    points there). *n of them. 0, LNT_ENOMEM or LNT_ESTORE.               */
 static int
-s_trees (lnt_txn_t *txn, s_part_t **trees, size_t *n)
+s_trees (lnt_txn_t *txn, lnt_db_t db, s_part_t *one, s_part_t **trees,
+         size_t *n)
 {
     lnt_store_t *self = txn->store;
+    *one = (s_part_t){.len = 0, .dbi = self->dbi[db]};
+    *trees = one;
+    *n = 1;
+    if (db != LNT_DB_RECORDS)
+        return 0;
     if (!txn->locked && s_lock (self))
         return LNT_ESTORE;
-    size_t count = self->nparts + txn->nfresh + 1;
-    s_part_t *t = malloc (count * sizeof *t);
+    size_t count = self->nparts;
+    s_part_t *t = malloc ((count + txn->nfresh + 1) * sizeof *t);
     if (t) {
-        if (self->nparts)
-            memcpy (t, self->parts, self->nparts * sizeof *t);
-        count = self->nparts;
-        for (size_t i = 0; i < txn->nfresh; i++) {
-            bool found;
-            size_t at = s_parts_find (t, count, txn->fresh[i].prefix,
-                                      txn->fresh[i].len, &found);
-            memmove (t + at + 1, t + at, (count - at) * sizeof *t);
-            t[at] = txn->fresh[i];
-            count++;
-        }
-        t[count++] = (s_part_t){.len = 0, .dbi = self->dbi[LNT_DB_RECORDS]};
+        if (count)
+            memcpy (t, self->parts, count * sizeof *t);
+        for (size_t i = 0; i < txn->nfresh; i++)
+            s_parts_insert (t, &count, &txn->fresh[i]);
+        t[count++] = *one;
+        *trees = t;
+        *n = count;
     }
     if (!txn->locked)
         pthread_mutex_unlock (&self->lock);
-    *trees = t;
-    *n = t ? count : 0;
     return t ? 0 : LNT_ENOMEM;
 }
 
@@ -970,9 +977,9 @@ lnt_txn_drop (lnt_txn_t *txn, lnt_db_t db)
     if (rc)
         return rc;
     txn->changes[db]++;
-    s_part_t one = {.dbi = txn->store->dbi[db]}, *trees = &one;
-    size_t n = 1;
-    if (db == LNT_DB_RECORDS && (rc = s_trees (txn, &trees, &n)))
+    s_part_t one, *trees;
+    size_t n;
+    if ((rc = s_trees (txn, db, &one, &trees, &n)))
         return rc;
     /* The records' trees are emptied, not deleted: their handles stay. */
     for (size_t i = 0; !rc && i < n; i++)
@@ -988,9 +995,9 @@ lnt_txn_count (lnt_txn_t *txn, lnt_db_t db)
 {
     if (s_u64_flush (txn, db) != 0)
         return 0;
-    s_part_t one = {.dbi = txn->store->dbi[db]}, *trees = &one;
-    size_t n = 1, count = 0;
-    if (db == LNT_DB_RECORDS && s_trees (txn, &trees, &n))
+    s_part_t one, *trees;
+    size_t n, count = 0;
+    if (s_trees (txn, db, &one, &trees, &n))
         return 0;
     for (size_t i = 0; i < n; i++) {
         MDB_stat st;
@@ -1121,15 +1128,7 @@ lnt_cursor_open (lnt_txn_t *txn, lnt_db_t db, lnt_cursor_t **cursor)
     if (!self)
         return LNT_ENOMEM;
     self->txn = txn;
-    if (db == LNT_DB_RECORDS)
-        rc = s_trees (txn, &self->segs, &self->nsegs);
-    else if (!(self->segs = malloc (sizeof *self->segs)))
-        rc = LNT_ENOMEM;
-    else {
-        self->segs[0] = (s_part_t){.len = 0, .dbi = txn->store->dbi[db]};
-        self->nsegs = 1;
-    }
-    if (rc) {
+    if ((rc = s_trees (txn, db, &self->one, &self->segs, &self->nsegs))) {
         free (self);
         return rc;
     }
@@ -1143,7 +1142,8 @@ lnt_cursor_close (lnt_cursor_t **cursor_p)
     if (!*cursor_p)
         return;
     mdb_cursor_close ((*cursor_p)->cursor);
-    free ((*cursor_p)->segs);
+    if ((*cursor_p)->segs != &(*cursor_p)->one)
+        free ((*cursor_p)->segs);
     free (*cursor_p);
     *cursor_p = NULL;
 }
