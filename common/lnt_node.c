@@ -276,6 +276,23 @@ lnt_node_ref_changed (lnt_txn_t *txn, uint64_t *version)
     return rc;
 }
 
+/*  Opens the store in dir (flags as lnt_store_open) and begins a read in
+    *txn; 0, or an error with why.                                        */
+static int
+s_store_open (const char *dir, int flags, lnt_store_t **store,
+              lnt_txn_t **txn, lnt_why_t *why)
+{
+    int rc = lnt_store_open (dir, flags, 0, store);
+    if (rc == LNT_ENOTFOUND || rc == LNT_EUNAVAIL)
+        return lnt_why (why, LNT_EUNAVAIL, "no lontar store in %s (or no "
+                        "access to it); create one with init, or give the "
+                        "right --data", dir);
+    if (rc)
+        return lnt_why (why, rc, "cannot open the store in %s (%s)", dir,
+                        lnt_strerror (rc));
+    return lnt_store_read (*store, txn);
+}
+
 int
 lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
 {
@@ -285,22 +302,10 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
         return LNT_ENOMEM;
     /* An office's store has few trees; a hub's is opened again below
        with room for every office's.                                     */
-    int rc = lnt_store_open (dir, (flags & LNT_STORE_READONLY)
-                                      | LNT_STORE_FEW_TREES,
-                             0, &self->store);
-    if (rc == LNT_ENOTFOUND || rc == LNT_EUNAVAIL) {
-        lnt_why (why, LNT_EUNAVAIL, "no lontar store in %s (or no access to "
-                 "it); create one with init, or give the right --data",
-                 dir);
-        rc = LNT_EUNAVAIL;
-        goto fail;
-    }
-    if (rc) {
-        lnt_why (why, rc, "cannot open the store in %s (%s)", dir,
-                 lnt_strerror (rc));
-        goto fail;
-    }
-    if ((rc = lnt_store_read (self->store, &txn)))
+    int rc = s_store_open (dir, (flags & LNT_STORE_READONLY)
+                                    | LNT_STORE_FEW_TREES,
+                           &self->store, &txn, why);
+    if (rc)
         goto fail;
     char role[16];
     uint64_t format = lnt_txn_get_u64 (txn, LNT_DB_META, "format", 0);
@@ -323,13 +328,8 @@ lnt_node_open (const char *dir, int flags, lnt_node_t **node, lnt_why_t *why)
     if (self->role == LNT_ROLE_HUB) {
         lnt_txn_end (&txn);
         lnt_store_destroy (&self->store);
-        if ((rc = lnt_store_open (dir, flags & LNT_STORE_READONLY, 0,
-                                  &self->store))) {
-            lnt_why (why, rc, "cannot open the store in %s (%s)", dir,
-                     lnt_strerror (rc));
-            goto fail;
-        }
-        if ((rc = lnt_store_read (self->store, &txn)))
+        if ((rc = s_store_open (dir, flags & LNT_STORE_READONLY, &self->store,
+                                &txn, why)))
             goto fail;
     }
     self->id = lnt_txn_get_u64 (txn, LNT_DB_META, "node", 0);
