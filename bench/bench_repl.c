@@ -729,11 +729,11 @@ s_percentiles (double *v, size_t n, double out[3], double *max)
 static int
 s_lontar_one (lnt_node_t *agent, lnt_node_t *hub, const char *dir,
               uint64_t *state, int offset, lnt_suggestion_t *s, uint64_t seq,
-              double ms[3])
+              size_t total, double ms[3])
 {
     lnt_why_t why = {""};
-    /* Days in time order over the run's writes, as staff make them.    */
-    int32_t day = s_received_day (state, false, seq, BENCH_WARMUP + 100000);
+    /* Days in time order over the run's total writes, as staff make them. */
+    int32_t day = s_received_day (state, false, seq, total);
     s_suggestion_make (state, offset, day, s);
     double t0 = bench_now (), t1 = t0, t2 = t0;
     int rc = lnt_office_suggestion_add (agent, s, NULL, &why);
@@ -795,7 +795,7 @@ s_bench_latency (const s_bench_t *b, s_result_t *r)
     double ignored[3];
     for (size_t i = 0; !rc && i < BENCH_WARMUP; i++)
         rc = s_lontar_one (agent_node, hub_node, agent_dir, &state, offset, s,
-                           ++seq, ignored);
+                           ++seq, BENCH_WARMUP + b->writes, ignored);
     /* The floor's value has the size of the office's log entries.        */
     double vlen = 0;
     if (!rc)
@@ -823,7 +823,8 @@ s_bench_latency (const s_bench_t *b, s_result_t *r)
                 if (who == 0) {
                     double ms[3];
                     rc = s_lontar_one (agent_node, hub_node, agent_dir, &state,
-                                       offset, s, ++seq, ms);
+                                       offset, s, ++seq,
+                                       BENCH_WARMUP + b->writes, ms);
                     lat[done[0]] = ms[0];
                     parts[done[0]] = ms[1];
                     parts[b->writes + done[0]] = ms[2];
