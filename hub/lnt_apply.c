@@ -1,4 +1,5 @@
 /*  lnt_apply.c - HELLO decisions and group commit of batches at the hub.  */
+#include <czmq.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 
 #define LNT_CP_FIELDS 11
 #define LNT_CP_FIELDS_OLD 9 /* before version and flags, which read as 0 */
+#define LNT_SPLIT_CHANGES 1024 /* a prepare of more changes than this, in
+                                  two batches or more, is shared with a
+                                  helper thread                          */
 
 int
 lnt_checkpoint_get (lnt_txn_t *txn, const char *office, lnt_checkpoint_t *cp)
@@ -203,31 +207,48 @@ typedef struct {
     size_t fresh_len;       /* and its length                             */
 } s_prep_t;
 
+/*  What one thread prepares with: its scratch, and what its changes add
+    to the group.                                                          */
+typedef struct {
+    union {
+        lnt_suggestion_t s;   /* scratch for validation                     */
+        lnt_rb_item_t r;      /* scratch                                    */
+        lnt_lke_answer_t a;   /* scratch                                    */
+    } u;                      /* scratch record                             */
+    lnt_buf_t fresh;          /* the records of valid changes, encoded as
+                                 their records are made when new          */
+    lnt_rollup_t *pre;        /* the parts of the prepared changes, summed
+                                 as they are prepared (off the writer's
+                                 thread), as though every one were new     */
+} s_lane_t;
+
 struct lnt_apply_group_t {
     lnt_node_t *hub;          /* the hub                                    */
     lnt_apply_item_t *items;  /* the batches; borrowed                      */
     size_t n;                 /* how many are prepared                      */
     s_prep_t *preps;          /* their changes, batch after batch           */
-    lnt_buf_t fresh;          /* the records of valid changes, encoded as
-                                 their records are made when new          */
+    s_lane_t lane[2];         /* the group's (0), and the helper's (1),
+                                 added to the group's when it is done     */
+    zactor_t *helper;         /* prepares a share of a large prepare      */
     size_t count;             /* changes in preps                           */
     size_t cap;               /* room in preps                              */
     uint64_t ref_version;     /* the reference data validation used         */
     int64_t now;              /* when                                       */
     lnt_apply_stats_t stats;  /* what the last commit did                   */
     lnt_buf_t buf;            /* scratch for dead letters                   */
-    lnt_rollup_t *pre;        /* the parts of the prepared changes, summed
-                                 as they are prepared (in the loop's
-                                 thread), as though every one were new     */
-    lnt_rollup_t *rollup;     /* the commit's changes to the rollups: pre,
-                                 less the parts of changes not written,
-                                 less what replaced records contributed   */
-    union {
-        lnt_suggestion_t s;   /* scratch for validation                     */
-        lnt_rb_item_t r;      /* scratch                                    */
-        lnt_lke_answer_t a;   /* scratch                                    */
-    } u;                      /* scratch record                             */
+    lnt_rollup_t *rollup;     /* the commit's changes to the rollups: the
+                                 group's pre, less the parts of changes
+                                 not written, less what replaced records
+                                 contributed                              */
 };
+
+/*  A share of a prepare: items from up to to, whose changes are prepared
+    into preps from at on, with lane.                                      */
+typedef struct {
+    lnt_apply_group_t *g;
+    s_lane_t *lane;
+    size_t from, to, at;
+} s_share_t;
 
 lnt_apply_group_t *
 lnt_apply_group_new (lnt_node_t *hub)
@@ -236,14 +257,11 @@ lnt_apply_group_new (lnt_node_t *hub)
     if (!g)
         return NULL;
     g->hub = hub;
-    g->pre = lnt_rollup_new ();
+    g->lane[0].pre = lnt_rollup_new ();
+    g->lane[1].pre = lnt_rollup_new ();
     g->rollup = lnt_rollup_new ();
-    if (!g->pre || !g->rollup) {
-        lnt_rollup_destroy (&g->pre);
-        lnt_rollup_destroy (&g->rollup);
-        free (g);
-        return NULL;
-    }
+    if (!g->lane[0].pre || !g->lane[1].pre || !g->rollup)
+        lnt_apply_group_destroy (&g);
     return g;
 }
 
@@ -254,8 +272,10 @@ s_preps_clear (lnt_apply_group_t *g)
         free (g->preps[i].why);
     g->count = 0;
     g->n = 0;
-    lnt_buf_reset (&g->fresh);
-    lnt_rollup_reset (g->pre);
+    for (int i = 0; i < 2; i++) {
+        lnt_buf_reset (&g->lane[i].fresh);
+        lnt_rollup_reset (g->lane[i].pre);
+    }
 }
 
 void
@@ -264,11 +284,15 @@ lnt_apply_group_destroy (lnt_apply_group_t **self_p)
     if (!self_p || !*self_p)
         return;
     lnt_apply_group_t *g = *self_p;
-    s_preps_clear (g);
+    zactor_destroy (&g->helper);
+    for (size_t i = 0; i < g->count; i++)
+        free (g->preps[i].why);
     free (g->preps);
-    lnt_buf_free (&g->fresh);
+    for (int i = 0; i < 2; i++) {
+        lnt_buf_free (&g->lane[i].fresh);
+        lnt_rollup_destroy (&g->lane[i].pre);
+    }
     lnt_buf_free (&g->buf);
-    lnt_rollup_destroy (&g->pre);
     lnt_rollup_destroy (&g->rollup);
     free (g);
     *self_p = NULL;
@@ -276,10 +300,9 @@ lnt_apply_group_destroy (lnt_apply_group_t **self_p)
 
 /*  Is change acceptable from office? 0, or LNT_EINVAL with why.          */
 static int
-s_validate (lnt_apply_group_t *g, const char *office, const lnt_change_t *c,
-            lnt_why_t *why)
+s_validate (const lnt_ref_t *ref, s_lane_t *lane, const char *office,
+            const lnt_change_t *c, lnt_why_t *why)
 {
-    const lnt_ref_t *ref = lnt_node_ref (g->hub);
     size_t olen = strlen (office);
     if (strcmp (c->office, office) != 0)
         return lnt_why (why, LNT_EINVAL, "change to %s of office %s sent by "
@@ -300,24 +323,110 @@ s_validate (lnt_apply_group_t *g, const char *office, const lnt_change_t *c,
     int rc;
     switch (c->kind) {
         case LNT_KIND_SUGGESTION:
-            if ((rc = lnt_codec_suggestion_decode (body, len, &g->u.s, why)))
+            if ((rc = lnt_codec_suggestion_decode (body, len, &lane->u.s, why)))
                 return rc;
-            memcpy (g->u.s.id, c->id, sizeof g->u.s.id);
-            memcpy (g->u.s.office, c->office, sizeof g->u.s.office);
-            return lnt_suggestion_check (&g->u.s, ref, why);
+            memcpy (lane->u.s.id, c->id, sizeof lane->u.s.id);
+            memcpy (lane->u.s.office, c->office, sizeof lane->u.s.office);
+            return lnt_suggestion_check (&lane->u.s, ref, why);
         case LNT_KIND_RB_ITEM:
-            if ((rc = lnt_codec_rb_item_decode (body, len, &g->u.r, why)))
+            if ((rc = lnt_codec_rb_item_decode (body, len, &lane->u.r, why)))
                 return rc;
-            memcpy (g->u.r.id, c->id, sizeof g->u.r.id);
-            memcpy (g->u.r.office, c->office, sizeof g->u.r.office);
-            return lnt_rb_item_check (&g->u.r, ref, why);
+            memcpy (lane->u.r.id, c->id, sizeof lane->u.r.id);
+            memcpy (lane->u.r.office, c->office, sizeof lane->u.r.office);
+            return lnt_rb_item_check (&lane->u.r, ref, why);
         default:
-            if ((rc = lnt_codec_lke_answer_decode (body, len, &g->u.a, why)))
+            if ((rc = lnt_codec_lke_answer_decode (body, len, &lane->u.a, why)))
                 return rc;
-            memcpy (g->u.a.id, c->id, sizeof g->u.a.id);
-            memcpy (g->u.a.office, c->office, sizeof g->u.a.office);
-            return lnt_lke_answer_check (&g->u.a, ref, why);
+            memcpy (lane->u.a.id, c->id, sizeof lane->u.a.id);
+            memcpy (lane->u.a.office, c->office, sizeof lane->u.a.office);
+            return lnt_lke_answer_check (&lane->u.a, ref, why);
     }
+}
+
+/*  Prepares the changes of one share. 0 or LNT_ENOMEM.                   */
+static int
+s_prepare_share (const s_share_t *sh)
+{
+    lnt_apply_group_t *g = sh->g;
+    s_lane_t *lane = sh->lane;
+    const lnt_ref_t *ref = lnt_node_ref (g->hub);
+    s_prep_t *p = &g->preps[sh->at];
+    for (size_t i = sh->from; i < sh->to; i++) {
+        const lnt_msg_t *m = g->items[i].msg;
+        for (uint32_t j = 0; j < m->count; j++, p++) {
+            lnt_why_t why = {""};
+            p->has_part = false;
+            p->decoded = lnt_msg_change (m, j, &p->change, &why) == 0;
+            p->valid = p->decoded
+                       && s_validate (ref, lane, g->items[i].office,
+                                      &p->change, &why) == 0;
+            if (!p->valid) {
+                if (!(p->why = strdup (why.text)))
+                    return LNT_ENOMEM;
+            }
+            else {
+                p->fresh = lane->fresh.len;
+                if (lnt_replica_fresh (&p->change, &lane->fresh))
+                    return LNT_ENOMEM;
+                p->fresh_len = lane->fresh.len - p->fresh;
+            }
+            /* The rollups take the part of the body decoded here.      */
+            if (!p->valid || p->change.state.deleted)
+                continue;
+            if (p->change.kind == LNT_KIND_SUGGESTION)
+                lnt_rollup_part_suggestion (ref, &lane->u.s, &p->part);
+            else if (p->change.kind == LNT_KIND_RB_ITEM)
+                lnt_rollup_part_rb_item (&lane->u.r, &p->part);
+            else
+                continue; /* an LKE answer's part needs its record      */
+            p->has_part = true;
+            /* Summed here, off the writer's thread; the commit takes
+               away the parts of the few changes it does not write.     */
+            if (lnt_rollup_add_part (lane->pre, &p->part, 1))
+                return LNT_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+/*  The helper: prepares each share it is given and says how it went.    */
+static void
+s_helper (zsock_t *pipe, void *arg)
+{
+    (void) arg;
+    zsock_signal (pipe, 0);
+    for (;;) {
+        zmsg_t *msg = zmsg_recv (pipe);
+        if (!msg)
+            break;
+        zframe_t *frame = zmsg_first (msg);
+        s_share_t *sh = zmsg_size (msg) == 1
+                                && zframe_size (frame) == sizeof sh
+                            ? *(s_share_t **) zframe_data (frame)
+                            : NULL;
+        zmsg_destroy (&msg);
+        if (!sh)
+            break; /* $TERM                                              */
+        zsock_send (pipe, "i", s_prepare_share (sh));
+    }
+}
+
+/*  Adds what the helper's share made (its changes from at to count) to
+    the group's lane. 0 or LNT_ENOMEM.                                    */
+static int
+s_lanes_join (lnt_apply_group_t *g, size_t at, size_t count)
+{
+    s_lane_t *own = &g->lane[0], *side = &g->lane[1];
+    size_t base = own->fresh.len;
+    int rc = lnt_buf_append (&own->fresh, side->fresh.data, side->fresh.len);
+    if (!rc)
+        rc = lnt_rollup_add_all (own->pre, side->pre);
+    for (size_t k = at; !rc && k < count; k++)
+        if (g->preps[k].valid)
+            g->preps[k].fresh += base;
+    lnt_buf_reset (&side->fresh);
+    lnt_rollup_reset (side->pre);
+    return rc;
 }
 
 int
@@ -344,47 +453,38 @@ lnt_apply_prepare (lnt_apply_group_t *g, lnt_apply_item_t *items, size_t n,
         g->preps = preps;
         g->cap = cap;
     }
-    const lnt_ref_t *ref = lnt_node_ref (g->hub);
-    for (size_t i = g->n; i < n; i++) {
-        const lnt_msg_t *m = items[i].msg;
-        for (uint32_t j = 0; j < m->count; j++) {
-            s_prep_t *p = &g->preps[g->count++];
-            lnt_why_t why = {""};
-            p->why = NULL;
-            p->has_part = false;
-            p->decoded = lnt_msg_change (m, j, &p->change, &why) == 0;
-            p->valid = p->decoded
-                       && s_validate (g, items[i].office, &p->change,
-                                      &why) == 0;
-            int rc = 0;
-            if (!p->valid)
-                rc = (p->why = strdup (why.text)) ? 0 : LNT_ENOMEM;
-            else {
-                p->fresh = g->fresh.len;
-                rc = lnt_replica_fresh (&p->change, &g->fresh);
-                p->fresh_len = g->fresh.len - p->fresh;
+    size_t at = g->count;
+    for (size_t k = at; k < count; k++)
+        g->preps[k].why = NULL;
+    g->count = count;
+    /* Many changes in two batches or more: the helper prepares the
+       batches of the second half of the changes meanwhile.              */
+    s_share_t own = {g, &g->lane[0], g->n, n, at};
+    s_share_t side = {g, &g->lane[1], n, n, count};
+    if (count - at > LNT_SPLIT_CHANGES && n - g->n >= 2) {
+        side.from = g->n;
+        side.at = at;
+        while (side.from < n - 1 && side.at - at < (count - at) / 2)
+            side.at += items[side.from++].msg->count;
+        if (!g->helper)
+            g->helper = zactor_new (s_helper, NULL);
+        if (g->helper && zsock_send (g->helper, "p", &side) == 0)
+            own.to = side.from;
+    }
+    int rc = s_prepare_share (&own);
+    if (own.to < n) {
+        int side_rc = LNT_EINTERNAL;
+        while (zsock_recv (g->helper, "i", &side_rc) != 0)
+            if (zmq_errno () != EINTR) {
+                side_rc = LNT_EINTERNAL;
+                break;
             }
-            if (rc) {
-                s_preps_clear (g);
-                return rc;
-            }
-            /* The rollups take the part of the body decoded here.      */
-            if (!p->valid || p->change.state.deleted)
-                continue;
-            if (p->change.kind == LNT_KIND_SUGGESTION)
-                lnt_rollup_part_suggestion (ref, &g->u.s, &p->part);
-            else if (p->change.kind == LNT_KIND_RB_ITEM)
-                lnt_rollup_part_rb_item (&g->u.r, &p->part);
-            else
-                continue; /* an LKE answer's part needs its record      */
-            p->has_part = true;
-            /* Summed here, off the writer's thread; the commit takes
-               away the parts of the few changes it does not write.     */
-            if (lnt_rollup_add_part (g->pre, &p->part, 1)) {
-                s_preps_clear (g);
-                return LNT_ENOMEM;
-            }
-        }
+        if (!rc)
+            rc = side_rc ? side_rc : s_lanes_join (g, side.at, count);
+    }
+    if (rc) {
+        s_preps_clear (g);
+        return rc;
     }
     g->n = n;
     return 0;
@@ -408,7 +508,7 @@ s_dead (lnt_apply_group_t *g, lnt_txn_t *txn, const lnt_apply_item_t *item,
 }
 
 /*  Takes the part of a prepared change the commit does not write out of
-    the sums it started from (g->pre). 0 or LNT_ENOMEM.                   */
+    the sums it started from (the group's pre). 0 or LNT_ENOMEM.          */
 static int
 s_unsum (lnt_apply_group_t *g, const s_prep_t *p)
 {
@@ -467,7 +567,8 @@ s_batch (lnt_apply_group_t *g, lnt_txn_t *txn, lnt_apply_item_t *item,
                              p->change.state.body_len, &p->part, true);
         lnt_merge_t merge;
         rc = lnt_replica_apply_fresh (txn, &p->change,
-                                      g->fresh.data + p->fresh, p->fresh_len,
+                                      g->lane[0].fresh.data + p->fresh,
+                                      p->fresh_len,
                                       &append, true, &merge, g->rollup,
                                       lnt_node_ref (g->hub));
         lnt_rollup_hint (g->rollup, NULL, 0, NULL, false);
@@ -512,7 +613,7 @@ s_group (lnt_txn_t *txn, void *arg)
     lnt_rollup_reset (g->rollup); /* a rerun after map growth starts over */
     /* The parts summed while preparing, as though every change were
        new; s_batch takes out what it does not write.                    */
-    int rc = lnt_rollup_add_all (g->rollup, g->pre);
+    int rc = lnt_rollup_add_all (g->rollup, g->lane[0].pre);
     if (rc)
         return rc;
     /* Reference data loaded by a command since the group was validated:

@@ -1218,6 +1218,83 @@ s_test_prepared (void)
     lnt_node_destroy (&hub);
 }
 
+//  A group large enough to be prepared in two shares (the loop's and a
+//  helper's) leaves the hub as the same batches applied one by one do:
+//  the same records, dead letters and rollups.
+#define SHARED_CHANGES 1500 /* suggestions of each office of the test     */
+static void
+s_test_shared (void)
+{
+    lnt_node_t *hubs[2] = {s_node_new (LNT_ROLE_HUB, "35"),
+                           s_node_new (LNT_ROLE_HUB, "35")};
+    lnt_node_t *a = s_agent_new ("3504", SHARED_CHANGES);
+    lnt_node_t *b = s_agent_new ("3505", SHARED_CHANGES);
+    uint64_t inc_a = lnt_node_id (a), inc_b = lnt_node_id (b);
+    lnt_hello_t hello;
+    for (int h = 0; h < 2; h++) {
+        CHECK_INT (s_hello (hubs[h], "3504", inc_a, SHARED_CHANGES, 0, 0, 0,
+                            &hello), 0);
+        CHECK_INT (hello.verdict, LNT_WELCOME_OK);
+        CHECK_INT (s_hello (hubs[h], "3505", inc_b, SHARED_CHANGES, 0, 0, 0,
+                            &hello), 0);
+        CHECK_INT (hello.verdict, LNT_WELCOME_OK);
+    }
+    //  3505's last batch carries 3504's changes (dead letters), and 3504
+    //  sends part of what it sent again (skipped)
+    lnt_buf_t frames[5] = {{0}};
+    s_batch_frame (a, 1, 700, &frames[0]);
+    s_batch_frame (b, 1, 700, &frames[1]);
+    s_batch_frame (a, 701, 1400, &frames[2]);
+    s_batch_frame (b, 701, 1400, &frames[3]);
+    s_batch_frame (a, 1401, 1500, &frames[4]);
+    const char *offices[6] = {"3504", "3505", "3504", "3505", "3505", "3504"};
+    lnt_msg_t msgs[6];
+    lnt_apply_item_t items[6];
+    lnt_apply_stats_t st[2] = {{0}};
+    s_now += 1000;
+    for (int h = 0; h < 2; h++) {
+        for (int i = 0; i < 6; i++) {
+            s_decode (&frames[i < 5 ? i : 2], &msgs[i]);
+            items[i] = (lnt_apply_item_t){
+                offices[i], strcmp (offices[i], "3504") ? inc_b : inc_a,
+                &msgs[i], false, 0, 0};
+        }
+        if (h == 0) //  one group of 3,600 changes: shared
+            CHECK_INT (lnt_apply_batches (hubs[h], items, 6, s_now, &st[h]),
+                       0);
+        else        //  batch by batch, none shared
+            for (int i = 0; i < 6; i++)
+                CHECK_INT (lnt_apply_batches (hubs[h], &items[i], 1, s_now,
+                                              &st[h]), 0);
+        for (int i = 0; i < 6; i++) {
+            CHECK (!items[i].refused);
+            lnt_msg_release (&msgs[i]);
+        }
+        CHECK_INT (items[4].acked, 1500);
+        CHECK_INT (s_rollup_diffs (hubs[h]), 0);
+    }
+    CHECK_INT (st[0].applied, 2800);
+    CHECK_INT (st[0].dead, 100);
+    CHECK_INT (st[0].skipped, 700);
+    CHECK (memcmp (&st[0], &st[1], sizeof st[0]) == 0);
+    lnt_db_t dbs[3] = {LNT_DB_RECORDS, LNT_DB_DEAD, LNT_DB_ROLLUPS};
+    lnt_buf_t dump[2] = {{0}};
+    for (int d = 0; d < 3; d++) {
+        s_dump (hubs[0], dbs[d], &dump[0]);
+        s_dump (hubs[1], dbs[d], &dump[1]);
+        CHECK (dump[0].len > 0);
+        CHECK (s_same_buf (&dump[0], &dump[1]));
+    }
+    for (int i = 0; i < 5; i++)
+        lnt_buf_free (&frames[i]);
+    lnt_buf_free (&dump[0]);
+    lnt_buf_free (&dump[1]);
+    lnt_node_destroy (&b);
+    lnt_node_destroy (&a);
+    lnt_node_destroy (&hubs[1]);
+    lnt_node_destroy (&hubs[0]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1233,6 +1310,7 @@ main (int argc, char **argv)
     }
     s_test_apply ();
     s_test_prepared ();
+    s_test_shared ();
     nftw (s_root, s_rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free (s_root);
     return LNT_TEST_DONE ();
