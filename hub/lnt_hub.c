@@ -10,6 +10,8 @@
 #include "lnt_log.h"
 #include "lnt_query.h"
 
+#define LNT_TURNS 3             /* one committing, one queued behind it,
+                                   one gathering                         */
 #define LNT_TURN_MAX 512        /* messages read in one turn of the loop  */
 #define LNT_TURN_CHANGES 16384  /* changes gathered for one group commit:
                                    bounds its memory and how long the loop
@@ -69,9 +71,17 @@ typedef struct {
     uint64_t refused;           /* messages refused                        */
     uint64_t turns;             /* group commits made                      */
     lnt_buf_t buf;              /* scratch for frames                      */
-    s_turn_t *turn[2];          /* the group gathered and the one before   */
-    int cur;                    /* turn[cur] gathers; turn[!cur] commits   */
-    bool busy;                  /* the writer commits turn[!cur]           */
+    s_turn_t *turn[LNT_TURNS];  /* a ring of groups                        */
+    int head;                   /* the oldest group handed to the writer   */
+    int handed;                 /* groups handed to it and not answered;
+                                   turn[(head + handed) % LNT_TURNS]
+                                   gathers                               */
+    bool idle_owed;             /* the loop has work with the store (an
+                                   office acknowledged down messages, or
+                                   the timer's): the writer goes idle for
+                                   it at the next hand-over (s_idle)     */
+    bool save_owed;             /* the timer asks s_idle to save the
+                                   offices' down positions               */
     zactor_t *writer;           /* commits groups while the loop reads     */
     uint64_t ref_version;       /* of the reference data loaded            */
     bool failed;                /* the store failed: stop the loop         */
@@ -285,6 +295,7 @@ s_down_chunk (s_hub_t *hub, s_conn_t *conn, lnt_txn_t *txn, uint64_t head)
 }
 
 static void s_join (s_hub_t *hub);
+static void s_idle (s_hub_t *hub);
 
 /*  Once every RESTORE of a connection was sent and acknowledged, the
     office no longer has a restore owed (a HELLO after a break before that
@@ -306,6 +317,7 @@ s_check_restored (s_hub_t *hub, s_conn_t *conn)
 static void
 s_pump (s_hub_t *hub)
 {
+    assert (!hub->handed); /* the writer may grow the map: no reads   */
     lnt_txn_t *txn = NULL;
     if (lnt_store_read (lnt_node_store (hub->node), &txn))
         return;
@@ -388,7 +400,7 @@ s_answer (s_hub_t *hub, s_turn_t *t, int rc)
 static void
 s_refresh_ref (s_hub_t *hub)
 {
-    assert (!hub->busy);
+    assert (!hub->handed);
     lnt_apply_refresh (hub->node, &hub->ref_version);
 }
 
@@ -399,33 +411,62 @@ s_commit_here (s_hub_t *hub, s_turn_t *t, int rc)
 {
     if (rc != LNT_APPLY_AGAIN)
         return rc;
-    assert (!hub->busy); /* the writer reads the reference data too     */
+    assert (!hub->handed); /* the writer reads the reference data too   */
     return lnt_apply_settle (t->group, t->items, t->pending,
                              lnt_time_now_ms (), &hub->stats,
                              &hub->ref_version);
 }
 
-/*  Waits for the writer's commit of turn[!cur], if one runs, and answers
-    its batches. After this the loop alone uses the store.                */
-static void
-s_join (s_hub_t *hub)
+/*  The group gathering now.                                              */
+static s_turn_t *
+s_gathering (s_hub_t *hub)
 {
-    if (!hub->busy)
-        return;
+    return hub->turn[(hub->head + hub->handed) % LNT_TURNS];
+}
+
+/*  Waits for the writer's word on the oldest group handed to it.         */
+static int
+s_word (s_hub_t *hub)
+{
     /* The writer borrows the turn until it answers: a signal that ends
        the wait early (SIGTERM) does not end that.                       */
     int rc = LNT_EINTERNAL;
     while (zsock_recv (hub->writer, "i", &rc) != 0) {
-        if (zmq_errno () != EINTR) {
-            rc = LNT_EINTERNAL;
-            break;
-        }
+        if (zmq_errno () != EINTR)
+            return LNT_EINTERNAL;
     }
-    hub->busy = false;
-    s_turn_t *t = hub->turn[!hub->cur];
-    if (rc == 0)
-        lnt_apply_stats_add (&hub->stats, &t->stats);
-    s_answer (hub, t, s_commit_here (hub, t, rc));
+    return rc;
+}
+
+/*  Waits for the writer's commits of the n oldest groups handed to it
+    and answers their batches, in order. A group the writer could not
+    commit is settled here once the writer is idle, so the groups behind
+    it wait for it too.                                                   */
+static void
+s_settle (s_hub_t *hub, int n)
+{
+    int rc[LNT_TURNS];
+    for (int i = 0; i < n; i++)
+        if ((rc[i] = s_word (hub)) != 0)
+            n = hub->handed;
+    s_turn_t *done[LNT_TURNS];
+    for (int i = 0; i < n; i++)
+        done[i] = hub->turn[(hub->head + i) % LNT_TURNS];
+    hub->head = (hub->head + n) % LNT_TURNS;
+    hub->handed -= n;
+    for (int i = 0; i < n; i++) {
+        if (rc[i] == 0)
+            lnt_apply_stats_add (&hub->stats, &done[i]->stats);
+        s_answer (hub, done[i], s_commit_here (hub, done[i], rc[i]));
+    }
+}
+
+/*  Waits until the writer is idle, answering what it committed. After
+    this the loop alone uses the store.                                   */
+static void
+s_join (s_hub_t *hub)
+{
+    s_settle (hub, hub->handed);
 }
 
 /*  Applies the batches gathered so far in one transaction in this thread,
@@ -434,7 +475,7 @@ static void
 s_flush (s_hub_t *hub)
 {
     s_join (hub);
-    s_turn_t *t = hub->turn[hub->cur];
+    s_turn_t *t = s_gathering (hub);
     if (!t->pending)
         return;
     s_answer (hub, t, s_commit_here (hub, t, LNT_APPLY_AGAIN));
@@ -445,25 +486,31 @@ s_flush (s_hub_t *hub)
 static int
 s_prepare (s_hub_t *hub)
 {
-    s_turn_t *t = hub->turn[hub->cur];
+    s_turn_t *t = s_gathering (hub);
     return lnt_apply_prepare (t->group, t->items, t->pending,
                               hub->ref_version);
 }
 
-/*  Hands the batches gathered to the writer, after the group before is
-    committed and answered. Their answers go out when it is done
-    (s_on_writer).                                                        */
+/*  Hands the batches gathered to the writer. While it commits one group,
+    the next waits in its queue, so it goes from one commit to the next
+    at once. Only an idle writer is handed a group after the loop read
+    the store (s_pump, s_refresh_ref): when an office acknowledged down
+    messages, or no group is in the writer's hands. Answers go out as
+    each commit is done (s_on_writer).                                   */
 static void
 s_submit (s_hub_t *hub)
 {
-    s_turn_t *t = hub->turn[hub->cur];
+    s_turn_t *t = s_gathering (hub);
     if (!t->pending)
         return;
     uint64_t version = hub->ref_version;
     int rc = s_prepare (hub);
-    s_join (hub);
-    s_refresh_ref (hub);
-    s_pump (hub); /* the store is the loop's until the hand-over        */
+    if (hub->handed == LNT_TURNS - 1)
+        s_settle (hub, 1); /* a place in the writer's queue              */
+    if (rc || !hub->handed || hub->idle_owed) {
+        s_join (hub);
+        s_idle (hub); /* the store is the loop's until the hand-over    */
+    }
     if (!rc && version != hub->ref_version)
         rc = LNT_APPLY_AGAIN; /* validated against data now replaced     */
     if (!rc) {
@@ -472,11 +519,11 @@ s_submit (s_hub_t *hub)
         rc = zsock_send (hub->writer, "p", t) == 0 ? 0 : LNT_APPLY_AGAIN;
     }
     if (rc) {
+        s_join (hub);
         s_answer (hub, t, s_commit_here (hub, t, LNT_APPLY_AGAIN));
         return;
     }
-    hub->busy = true;
-    hub->cur = !hub->cur;
+    hub->handed++;
 }
 
 /*  After a handler that needed the store: what was gathered meanwhile
@@ -484,7 +531,7 @@ s_submit (s_hub_t *hub)
 static void
 s_resume (s_hub_t *hub)
 {
-    if (!hub->busy && hub->turn[hub->cur]->pending)
+    if (!hub->handed && s_gathering (hub)->pending)
         s_submit (hub);
 }
 
@@ -519,11 +566,15 @@ s_on_writer (zloop_t *loop, zsock_t *sock, void *arg)
     (void) loop;
     (void) sock;
     s_hub_t *hub = arg;
-    s_join (hub);
-    if (hub->turn[hub->cur]->pending)
+    /* Another handler may have taken the word already.                 */
+    if (!hub->handed || !(zsock_events (zactor_sock (hub->writer))
+                          & ZMQ_POLLIN))
+        return 0;
+    s_settle (hub, 1);
+    if (!hub->handed && s_gathering (hub)->pending)
         s_submit (hub); /* gathered while the writer was busy           */
-    else
-        s_pump (hub);
+    else if (!hub->handed)
+        s_idle (hub);
     return hub->failed ? -1 : 0;
 }
 
@@ -649,7 +700,7 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
     char *key = zframe_strhex (routing);
     s_conn_t *conn = zhashx_lookup (hub->conns, key);
     free (key);
-    s_turn_t *t = hub->turn[hub->cur];
+    s_turn_t *t = s_gathering (hub);
     lnt_msg_t *m = &t->msgs[t->pending];
     lnt_why_t why = {""};
     if (lnt_msg_decode (zframe_data (body), zframe_size (body), m, &why)) {
@@ -694,6 +745,7 @@ s_on_frame (s_hub_t *hub, zmsg_t *msg)
                     conn->down_acked = m->seq;
                 if (conn->inflight > 0)
                     conn->inflight--;
+                hub->idle_owed = true;
                 s_check_restored (hub, conn);
             }
             break;
@@ -745,7 +797,7 @@ s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
 {
     (void) loop;
     s_hub_t *hub = arg;
-    s_turn_t *t = hub->turn[hub->cur];
+    s_turn_t *t = s_gathering (hub);
     for (int n = 0; n < LNT_TURN_MAX && t->pending < LNT_TURN_MAX
                     && t->pending_changes < LNT_TURN_CHANGES
                     && (zsock_events (sock) & ZMQ_POLLIN);
@@ -760,10 +812,10 @@ s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
        it grows) up to its bounds; then the loop waits for the writer.  */
     bool full = t->pending >= LNT_TURN_MAX
                 || t->pending_changes >= LNT_TURN_CHANGES;
-    if (t->pending && (!hub->busy || full || s_prepare (hub) != 0))
+    if (t->pending && (!hub->handed || full || s_prepare (hub) != 0))
         s_submit (hub);
-    else if (!hub->busy)
-        s_pump (hub);
+    else if (!hub->handed)
+        s_idle (hub);
     return hub->failed ? -1 : 0;
 }
 
@@ -880,30 +932,17 @@ s_on_control (zloop_t *loop, zsock_t *sock, void *arg)
     }
     free (word);
     zmsg_destroy (&msg);
-    s_refresh_ref (hub); /* a NUDGE: reference data may have changed too  */
-    s_pump (hub); /* a NUDGE: the hub's log has grown                      */
+    s_idle (hub); /* a NUDGE: reference data may have changed, or the
+                     hub's log has grown                                 */
     s_resume (hub);
     return 0;
 }
 
-static int
-s_on_timer (zloop_t *loop, int timer_id, void *arg)
+/*  Records where each office stands in the hub's log, for the offices
+    query: at most 64 a time, the rest follow the next times.            */
+static void
+s_save_down (s_hub_t *hub)
 {
-    (void) loop;
-    (void) timer_id;
-    s_hub_t *hub = arg;
-    s_join (hub); /* the store is the loop's again                   */
-    sd_notify (0, "WATCHDOG=1");
-    int64_t now = lnt_time_now_ms ();
-    zlist_t *stale = zlist_new ();
-    for (s_conn_t *conn = zhashx_first (hub->conns); conn;
-         conn = zhashx_next (hub->conns))
-        if (now - conn->last_seen > LNT_CONN_EXPIRY_MS)
-            zlist_append (stale, (void *) zhashx_cursor (hub->conns));
-    for (const char *key = zlist_first (stale); key; key = zlist_next (stale))
-        zhashx_delete (hub->conns, key);
-    zlist_destroy (&stale);
-    /* Where each office stands in the hub's log, for the offices query. */
     const char *offices[64];
     uint64_t acked[64];
     s_conn_t *saving[64]; /* the connection of each office              */
@@ -915,14 +954,51 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
             offices[n] = conn->office;
             acked[n++] = conn->down_acked;
         }
-    /* At most 64 a second: the rest follow in the next seconds.        */
     if (lnt_apply_down_acked (hub->node, offices, acked, n) != 0)
         lnt_log_warning ("hub - recording the offices' down positions failed");
     else
         for (size_t i = 0; i < n; i++)
             saving[i]->down_saved = acked[i];
+}
+
+/*  What the loop does with the store while the writer is idle: saves the
+    down positions when the timer asked, reloads changed reference data
+    and fills the connections' windows.                                   */
+static void
+s_idle (s_hub_t *hub)
+{
+    assert (!hub->handed);
+    hub->idle_owed = false;
+    if (hub->save_owed)
+        s_save_down (hub);
+    hub->save_owed = false;
     s_refresh_ref (hub);
     s_pump (hub);
+}
+
+static int
+s_on_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_hub_t *hub = arg;
+    sd_notify (0, "WATCHDOG=1");
+    int64_t now = lnt_time_now_ms ();
+    zlist_t *stale = zlist_new ();
+    for (s_conn_t *conn = zhashx_first (hub->conns); conn;
+         conn = zhashx_next (hub->conns))
+        if (now - conn->last_seen > LNT_CONN_EXPIRY_MS)
+            zlist_append (stale, (void *) zhashx_cursor (hub->conns));
+    for (const char *key = zlist_first (stale); key; key = zlist_next (stale))
+        zhashx_delete (hub->conns, key);
+    zlist_destroy (&stale);
+    /* While groups stream through the writer, its queue is not emptied
+       for this: the next hand-over waits for it (s_submit).             */
+    hub->save_owed = true;
+    if (hub->handed)
+        hub->idle_owed = true;
+    else
+        s_idle (hub);
     sd_notifyf (0, "STATUS=%zu connections, %llu changes applied",
                 zhashx_size (hub->conns),
                 (unsigned long long) hub->stats.applied);
@@ -1008,7 +1084,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
         rc = LNT_EUNAVAIL;
         goto done;
     }
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < LNT_TURNS; i++) {
         hub->turn[i] = calloc (1, sizeof *hub->turn[i]);
         if (!hub->turn[i]
             || !(hub->turn[i]->group = lnt_apply_group_new (hub->node))) {
@@ -1060,7 +1136,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
 done:
     zactor_destroy (&hub->writer);
     zactor_destroy (&hub->monitor);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < LNT_TURNS; i++) {
         if (hub->turn[i])
             lnt_apply_group_destroy (&hub->turn[i]->group);
         free (hub->turn[i]);
