@@ -1,12 +1,13 @@
 /*  bench_floor.c - the floor of bench_repl: LMDB and ZeroMQ alone.
 
     A forked child holds a ROUTER and a fresh LMDB environment; this
-    process, with a DEALER, reads the office's log from its LMDB store (the
-    same records lontar sends) and sends batches of up to LNT_BATCH_MAX
-    with BENCH_WINDOW in flight; the child puts them with append-ordered
-    keys, no validation or merge, commits each batch durably and answers
-    with its last sequence. The latency floor sends one record at a time,
-    after a durable commit of its own.
+    process, with a DEALER per office, reads each office's log from its
+    LMDB store (the same records lontar sends) and sends batches of up to
+    LNT_BATCH_MAX with BENCH_WINDOW in flight per office; the child puts
+    them under keys it numbers in order of arrival (append-ordered), no
+    validation or merge, commits each batch durably and answers with its
+    last sequence. The latency floor sends one record at a time, after a
+    durable commit of its own.
 
     With bench_store.c and common/lnt_store.c, a place that includes
     lmdb.h, and with the library the one that uses zmq.h directly: a floor
@@ -57,6 +58,7 @@ s_floor_hub (const char *endpoint, const char *dir, size_t map)
     MDB_txn *txn;
     MDB_dbi dbi;
     int rc = 0, linger = 0;
+    uint64_t stored = 0; /* records put: the last key                    */
     zmq_setsockopt (router, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_bind (router, endpoint) != 0
         || bench_floor_env_new (dir, map, (const char *[]) {NULL}, 1, &env,
@@ -88,7 +90,7 @@ s_floor_hub (const char *endpoint, const char *dir, size_t map)
             for (uint32_t i = 0; !rc && i < count && off + 4 <= len; i++) {
                 unsigned char key[8];
                 size_t vlen = (size_t) s_get_be (p + off, 4);
-                s_be64 (seq + i, key);
+                s_be64 (++stored, key);
                 MDB_val k = {8, key}, v = {vlen, (void *) (p + off + 4)};
                 rc = mdb_put (txn, dbi, &k, &v, MDB_APPEND);
                 off += 4 + vlen;
@@ -114,6 +116,7 @@ typedef struct {
     pid_t child;        /* the floor hub                                   */
     void *ctx;          /* our own ZeroMQ context                           */
     void *dealer;       /* to the child                                     */
+    char endpoint[64];  /* where the child listens                          */
     unsigned char *buf; /* frame being built                                */
     size_t cap;         /* its size                                         */
 } s_floor_t;
@@ -156,11 +159,11 @@ s_floor_recv (s_floor_t *f, unsigned char *reply, double timeout_s)
 static int
 s_floor_start (s_floor_t *f, const char *dir, size_t map)
 {
-    char endpoint[64];
     int port = bench_free_port (), linger = 0;
     unsigned char reply[8];
     memset (f, 0, sizeof *f);
-    snprintf (endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", port);
+    char *endpoint = f->endpoint;
+    snprintf (endpoint, sizeof f->endpoint, "tcp://127.0.0.1:%d", port);
     if (port < 0 || (f->child = bench_fork ()) < 0)
         return LNT_EUNAVAIL;
     if (f->child == 0)
@@ -270,83 +273,135 @@ bench_floor_log_close (MDB_cursor **cur)
     *cur = NULL;
 }
 
+/*  One office's side of a floor run.                                   */
+typedef struct {
+    void *dealer;       /* to the floor hub                                 */
+    MDB_cursor *cur;    /* on its log                                       */
+    int op;             /* the next cursor operation                        */
+    uint64_t sent;      /* records sent                                     */
+    uint64_t acked;     /* the last sequence committed                      */
+    int inflight;       /* batches sent and not answered                    */
+} s_sender_t;
+
+/*  Sends the next batch of up to LNT_BATCH_MAX of the office's records,
+    never past records. 0 or an LNT_E* or LMDB code.                      */
+static int
+s_floor_send (s_floor_t *f, s_sender_t *o, size_t records)
+{
+    MDB_val k, v;
+    size_t len = 12;
+    uint32_t count = 0;
+    int rc = s_floor_append (f, &len, "", 0);
+    while (!rc && count < LNT_BATCH_MAX && o->sent + count < records
+           && (rc = mdb_cursor_get (o->cur, &k, &v, (MDB_cursor_op) o->op))
+                  == 0) {
+        o->op = MDB_NEXT;
+        unsigned char vl[4] = {(unsigned char) (v.mv_size >> 24),
+                               (unsigned char) (v.mv_size >> 16),
+                               (unsigned char) (v.mv_size >> 8),
+                               (unsigned char) v.mv_size};
+        if (!(rc = s_floor_append (f, &len, vl, 4)))
+            rc = s_floor_append (f, &len, v.mv_data, v.mv_size);
+        count++;
+    }
+    if (rc == MDB_NOTFOUND)
+        rc = count > 0 ? 0 : LNT_ENOTFOUND;
+    if (rc)
+        return rc;
+    s_be64 (o->sent + 1, f->buf);
+    f->buf[8] = (unsigned char) (count >> 24);
+    f->buf[9] = (unsigned char) (count >> 16);
+    f->buf[10] = (unsigned char) (count >> 8);
+    f->buf[11] = (unsigned char) count;
+    if (zmq_send (o->dealer, f->buf, len, 0) != (int) len)
+        return LNT_EUNAVAIL;
+    o->sent += count;
+    o->inflight++;
+    return 0;
+}
+
 int
-bench_floor_throughput (const char *agent_dir, const char *hub_dir,
-                    size_t records, double *seconds, double *written)
+bench_floor_throughput (const char *const *agent_dirs, size_t n,
+                        const char *hub_dir, size_t records, double *seconds,
+                        double *written)
 {
     char path[4300];
     struct stat st;
-    snprintf (path, sizeof path, "%s/data.mdb", agent_dir);
-    if (stat (path, &st) != 0)
-        return LNT_EIO;
-    s_floor_t f;
-    MDB_cursor *cur = NULL;
-    MDB_val k, v;
-    int rc = s_floor_start (&f, hub_dir, (size_t) st.st_size * 2
-                                             + ((size_t) 64 << 20));
-    if (rc)
-        return rc;
-    if ((rc = bench_floor_log_open (agent_dir, (size_t) st.st_size, &cur))) {
-        rc = s_mdb_fail ("the office's log", rc);
-        goto done;
+    size_t total = 0, map = 0;
+    for (size_t i = 0; i < n; i++) {
+        snprintf (path, sizeof path, "%s/data.mdb", agent_dirs[i]);
+        if (stat (path, &st) != 0)
+            return LNT_EIO;
+        total += (size_t) st.st_size;
+        map = (size_t) st.st_size > map ? (size_t) st.st_size : map;
     }
-    uint64_t sent = 0, acked = 0;
-    int inflight = 0, op = MDB_FIRST;
-    double t0 = bench_now ();
-    while (!rc && acked < records) {
-        while (!rc && inflight < BENCH_WINDOW && sent < records) {
-            size_t len = 12;
-            uint32_t count = 0;
-            if ((rc = s_floor_append (&f, &len, "", 0)))
-                break;
-            while (count < LNT_BATCH_MAX && sent + count < records
-                   && (rc = mdb_cursor_get (cur, &k, &v, (MDB_cursor_op) op))
-                          == 0) {
-                op = MDB_NEXT;
-                unsigned char vl[4] = {(unsigned char) (v.mv_size >> 24),
-                                       (unsigned char) (v.mv_size >> 16),
-                                       (unsigned char) (v.mv_size >> 8),
-                                       (unsigned char) v.mv_size};
-                if ((rc = s_floor_append (&f, &len, vl, 4))
-                    || (rc = s_floor_append (&f, &len, v.mv_data, v.mv_size)))
-                    break;
-                count++;
-            }
-            if (rc == MDB_NOTFOUND && count > 0)
-                rc = 0;
-            if (rc) {
-                rc = rc == MDB_NOTFOUND ? LNT_ENOTFOUND : rc;
-                break;
-            }
-            s_be64 (sent + 1, f.buf);
-            f.buf[8] = (unsigned char) (count >> 24);
-            f.buf[9] = (unsigned char) (count >> 16);
-            f.buf[10] = (unsigned char) (count >> 8);
-            f.buf[11] = (unsigned char) count;
-            if (zmq_send (f.dealer, f.buf, len, 0) != (int) len) {
+    s_floor_t f;
+    s_sender_t *offices = calloc (n, sizeof *offices);
+    if (!offices)
+        return LNT_ENOMEM;
+    zmq_pollitem_t *items = calloc (n, sizeof *items);
+    int rc = items ? s_floor_start (&f, hub_dir, total * 2
+                                                  + ((size_t) 64 << 20))
+                   : LNT_ENOMEM;
+    if (rc) {
+        free (items);
+        free (offices);
+        return rc;
+    }
+    int linger = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        s_sender_t *o = &offices[i];
+        o->op = MDB_FIRST;
+        o->dealer = i ? zmq_socket (f.ctx, ZMQ_DEALER) : f.dealer;
+        if (!o->dealer
+            || zmq_setsockopt (o->dealer, ZMQ_LINGER, &linger, sizeof linger)
+            || (i && zmq_connect (o->dealer, f.endpoint) != 0))
+            rc = LNT_EUNAVAIL;
+        else if ((rc = bench_floor_log_open (agent_dirs[i], map, &o->cur)))
+            rc = s_mdb_fail ("an office's log", rc);
+        items[i] = (zmq_pollitem_t){o->dealer, 0, ZMQ_POLLIN, 0};
+    }
+    size_t done = 0; /* offices with all their records committed      */
+    double t0 = bench_now (), last = t0;
+    while (!rc && done < n && !bench_stop) {
+        for (size_t i = 0; !rc && i < n; i++)
+            while (!rc && offices[i].inflight < BENCH_WINDOW
+                   && offices[i].sent < records)
+                rc = s_floor_send (&f, &offices[i], records);
+        int ready = rc ? 0 : zmq_poll (items, (int) n, 100);
+        for (size_t i = 0; !rc && ready > 0 && i < n; i++) {
+            unsigned char reply[8];
+            if (!(items[i].revents & ZMQ_POLLIN))
+                continue;
+            if (zmq_recv (offices[i].dealer, reply, 8, 0) != 8) {
                 rc = LNT_EUNAVAIL;
                 break;
             }
-            sent += count;
-            inflight++;
+            offices[i].acked = s_get_be (reply, 8);
+            offices[i].inflight--;
+            done += offices[i].acked == records;
+            last = bench_now ();
         }
-        unsigned char reply[8];
-        if (!rc && s_floor_recv (&f, reply, 60) != 8)
+        if (!rc && bench_now () - last > 60) {
+            fprintf (stderr, "%s: the floor hub answered nothing for 60 s\n",
+                     BENCH_PROG);
             rc = LNT_EUNAVAIL;
-        if (!rc) {
-            acked = s_get_be (reply, 8);
-            inflight--;
         }
     }
     *seconds = bench_now () - t0;
     *written = bench_io_written (f.child);
     if (rc)
-        fprintf (stderr, "%s: the floor's catch-up failed (%s)\n", BENCH_PROG,
+        fprintf (stderr, "%s: the floor's run failed (%s)\n", BENCH_PROG,
                  lnt_strerror (rc < 0 ? rc : LNT_ESTORE));
-done:
-    bench_floor_log_close (&cur);
+    for (size_t i = 0; i < n; i++) {
+        bench_floor_log_close (&offices[i].cur);
+        if (i && offices[i].dealer)
+            zmq_close (offices[i].dealer);
+    }
     s_floor_end (&f);
     bench_remove_tree (hub_dir);
+    free (items);
+    free (offices);
     return rc < 0 ? rc : rc ? LNT_ESTORE : 0;
 }
 

@@ -8,13 +8,14 @@
 
 #define BENCH_WINDOW 4 /* batches in flight: the hub's default window     */
 
-/*  Moves the first records changes of the office store in agent_dir
-    (which nothing else in this process may have open) to a floor hub on
-    a fresh environment in hub_dir. *seconds from the first batch sent to
-    the last ACK; *written the bytes the floor hub wrote to storage.
-    0 or an LNT_E* code, with a message on stderr.                        */
-int bench_floor_throughput (const char *agent_dir, const char *hub_dir,
-                            size_t records, double *seconds, double *written);
+/*  Moves the first records changes of each of the n office stores in
+    agent_dirs (which nothing else in this process may have open) at once
+    to one floor hub on a fresh environment in hub_dir. *seconds from the
+    first batch sent to the last ACK; *written the bytes the floor hub
+    wrote to storage. 0 or an LNT_E* code, with a message on stderr.      */
+int bench_floor_throughput (const char *const *agent_dirs, size_t n,
+                            const char *hub_dir, size_t records,
+                            double *seconds, double *written);
 
 /*  Makes the folder dir and a fresh environment in it with default
     (durable) flags and a map of map bytes, and opens n databases: names[i]
