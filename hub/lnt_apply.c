@@ -397,6 +397,8 @@ s_helper (zsock_t *pipe, void *arg)
     zsock_signal (pipe, 0);
     for (;;) {
         zmsg_t *msg = zmsg_recv (pipe);
+        if (!msg && zmq_errno () == EINTR)
+            continue; /* a signal: the caller waits for this share      */
         if (!msg)
             break;
         zframe_t *frame = zmsg_first (msg);
@@ -476,6 +478,9 @@ lnt_apply_prepare (lnt_apply_group_t *g, lnt_apply_item_t *items, size_t n,
         int side_rc = LNT_EINTERNAL;
         while (zsock_recv (g->helper, "i", &side_rc) != 0)
             if (zmq_errno () != EINTR) {
+                /* Its word is lost: the helper is done with the share
+                   only once it has ended.                               */
+                zactor_destroy (&g->helper);
                 side_rc = LNT_EINTERNAL;
                 break;
             }

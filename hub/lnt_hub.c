@@ -543,6 +543,8 @@ s_writer (zsock_t *pipe, void *arg)
     zsock_signal (pipe, 0);
     for (;;) {
         zmsg_t *msg = zmsg_recv (pipe);
+        if (!msg && zmq_errno () == EINTR)
+            continue; /* a signal: the loop's word is still owed        */
         if (!msg)
             break;
         if (zmsg_size (msg) == 1 && zframe_streq (zmsg_first (msg), "$TERM")) {
@@ -989,6 +991,10 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
          conn = zhashx_next (hub->conns))
         if (now - conn->last_seen > LNT_CONN_EXPIRY_MS)
             zlist_append (stale, (void *) zhashx_cursor (hub->conns));
+    /* Batches held for a group commit point into their connections:
+       those are committed and answered before any connection goes.     */
+    if (zlist_size (stale))
+        s_flush (hub);
     for (const char *key = zlist_first (stale); key; key = zlist_next (stale))
         zhashx_delete (hub->conns, key);
     zlist_destroy (&stale);
