@@ -77,9 +77,10 @@ typedef struct {
                                    turn[(head + handed) % LNT_TURNS]
                                    gathers                               */
     bool idle_owed;             /* the loop has work with the store (an
-                                   office acknowledged down messages, or
-                                   the timer's): the writer goes idle for
-                                   it at the next hand-over (s_idle)     */
+                                   office said HELLO or acknowledged down
+                                   messages, or the timer's): the writer
+                                   goes idle for it at the next hand-over
+                                   (s_idle)                              */
     bool save_owed;             /* the timer asks s_idle to save the
                                    offices' down positions               */
     zactor_t *writer;           /* commits groups while the loop reads     */
@@ -493,10 +494,10 @@ s_prepare (s_hub_t *hub)
 
 /*  Hands the batches gathered to the writer. While it commits one group,
     the next waits in its queue, so it goes from one commit to the next
-    at once. Only an idle writer is handed a group after the loop read
-    the store (s_pump, s_refresh_ref): when an office acknowledged down
-    messages, or no group is in the writer's hands. Answers go out as
-    each commit is done (s_on_writer).                                   */
+    at once. When the loop has work with the store (idle_owed: an office
+    said HELLO or acknowledged down messages, or the timer ticked), the
+    group waits until the writer is idle and that work is done (s_idle).
+    Answers go out as each commit is done (s_on_writer).                  */
 static void
 s_submit (s_hub_t *hub)
 {
@@ -507,7 +508,7 @@ s_submit (s_hub_t *hub)
     int rc = s_prepare (hub);
     if (hub->handed == LNT_TURNS - 1)
         s_settle (hub, 1); /* a place in the writer's queue              */
-    if (rc || !hub->handed || hub->idle_owed) {
+    if (rc || hub->idle_owed) {
         s_join (hub);
         s_idle (hub); /* the store is the loop's until the hand-over    */
     }
@@ -678,6 +679,7 @@ s_on_hello (s_hub_t *hub, s_conn_t *conn, zframe_t *routing, lnt_msg_t *m)
                    .version = out.version, .down_from = out.down_from,
                    .restore = out.restore};
     s_send_msg (hub, routing, &w);
+    hub->idle_owed = true; /* its down or restore stream starts         */
     lnt_log_info ("office=%s incarnation=%016llx acked=%llu log_head=%llu "
                   "restore=%d window=%d verdict=%s - hello", m->office,
                   (unsigned long long) m->incarnation,
