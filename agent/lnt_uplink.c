@@ -17,7 +17,8 @@ typedef struct {
     const lnt_uplink_config_t *config; /* settings                         */
     lnt_node_t *node;        /* the office's store                         */
     zsock_t *dealer;         /* to the hub                                 */
-    zsock_t *control;        /* nudges and status from commands            */
+    zsock_t *control;        /* status (and old nudges) from commands      */
+    int nudges;              /* the nudge socket, or -1                    */
     zactor_t *monitor;       /* the DEALER's connect/disconnect events     */
     zloop_t *loop;           /* the one loop                               */
     bool connected;          /* a TCP connection to the hub is up          */
@@ -516,6 +517,16 @@ s_on_control (zloop_t *loop, zsock_t *sock, void *arg)
 }
 
 static int
+s_on_nudge (zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void) loop;
+    s_agent_t *a = arg;
+    if (lnt_control_nudged (item->fd))
+        s_pump (a); /* staff wrote                                     */
+    return 0;
+}
+
+static int
 s_on_timer (zloop_t *loop, int timer_id, void *arg)
 {
     (void) loop;
@@ -559,6 +570,7 @@ lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
     a->config = config;
     a->window = 1;
     a->lock = -1;
+    a->nudges = -1;
     char control[300];
     lnt_txn_t *txn = NULL;
     int rc = lnt_node_open (config->data, 0, &a->node, why);
@@ -580,6 +592,8 @@ lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
         lnt_txn_end (&txn);
     }
     if (rc)
+        goto done;
+    if ((rc = lnt_control_nudge_open (config->data, &a->nudges, why)))
         goto done;
     a->control = zsock_new (ZMQ_ROUTER);
     zsock_set_linger (a->control, 0);
@@ -615,6 +629,8 @@ lnt_uplink_run (const lnt_uplink_config_t *config, lnt_why_t *why)
     zloop_reader (a->loop, a->dealer, s_on_dealer, a);
     zloop_reader (a->loop, zactor_sock (a->monitor), s_on_monitor, a);
     zloop_reader (a->loop, a->control, s_on_control, a);
+    zloop_poller (a->loop, &(zmq_pollitem_t){NULL, a->nudges, ZMQ_POLLIN, 0},
+                  s_on_nudge, a);
     zloop_timer (a->loop, 1000, 0, s_on_timer, a);
     lnt_log_info ("office=%s hub=%s data=%s - agent ready",
                   lnt_node_code (a->node), config->hub, config->data);
@@ -635,6 +651,7 @@ done:
     zactor_destroy (&a->monitor);
     zsock_destroy (&a->dealer);
     zsock_destroy (&a->control);
+    lnt_control_nudge_close (config->data, &a->nudges);
     lnt_buf_free (&a->buf);
     lnt_node_destroy (&a->node);
     if (a->lock >= 0)

@@ -453,8 +453,8 @@ typedef struct {
     double lat[3];         /* lontar latency p50, p99, p99.9, ms           */
     double lat_floor[3];   /* the floor's                                  */
     double lat_max[2];     /* the worst of each                            */
-    double lat_add;        /* lontar: p50 of the add alone (its commit)    */
-    double lat_nudge;      /* lontar: p50 of the nudge alone               */
+    double lat_add[2];     /* lontar: p50, p99 of the add alone (its commit) */
+    double lat_nudge[2];   /* lontar: p50, p99 of the nudge alone          */
     size_t lat_vlen;       /* the floor's value size                       */
     bench_mem_t hub_conn;  /* the hub with all offices connected           */
     long hub_conn_lmdb;    /* of which LMDB's maps, KiB                    */
@@ -871,9 +871,11 @@ s_bench_latency (const s_bench_t *b, s_result_t *r)
         s_percentiles (flat, b->writes, r->lat_floor, &r->lat_max[1]);
         double q[3], max;
         s_percentiles (parts, b->writes, q, &max);
-        r->lat_add = q[0];
+        r->lat_add[0] = q[0];
+        r->lat_add[1] = q[1];
         s_percentiles (parts + b->writes, b->writes, q, &max);
-        r->lat_nudge = q[0];
+        r->lat_nudge[0] = q[0];
+        r->lat_nudge[1] = q[1];
     }
     else
         s_daemon_check (&agent), s_daemon_check (&hub);
@@ -1217,9 +1219,10 @@ s_print (const s_bench_t *b, const s_result_t *r)
     }
     if (b->only & S_RUN_LATENCY)
         printf ("  latency: max %.2f ms lontar, %.2f ms floor; floor record "
-                "%zu B (the office's mean log entry); lontar p50s of the "
-                "parts: add %.2f ms, nudge %.2f ms\n", r->lat_max[0], r->lat_max[1],
-                r->lat_vlen, r->lat_add, r->lat_nudge);
+                "%zu B (the office's mean log entry); lontar's parts, p50 "
+                "and p99: add %.2f and %.2f ms, nudge %.2f and %.2f ms\n",
+                r->lat_max[0], r->lat_max[1], r->lat_vlen, r->lat_add[0],
+                r->lat_add[1], r->lat_nudge[0], r->lat_nudge[1]);
     if (b->only & S_RUN_HUBMEM)
         printf ("  hub: %.1f MiB before any office, %.1f MiB anonymous and "
                 "%.1f MiB LMDB with %zu; all welcomed in %.2f s\n",

@@ -1,7 +1,8 @@
 /*  lnt_control.c - nudges and status requests over a daemon's local
-    control socket.                                                        */
+    sockets.                                                               */
 #include <czmq.h>
 #include <sys/file.h>
+#include <sys/un.h>
 
 #include "lnt_control.h"
 #include "lnt_error.h"
@@ -84,14 +85,76 @@ s_connect (const char *dir, int timeout_ms)
     return sock;
 }
 
+/*  The address of dir's nudge socket; false when the path is too long. */
+static bool
+s_nudge_address (const char *dir, struct sockaddr_un *addr)
+{
+    memset (addr, 0, sizeof *addr);
+    addr->sun_family = AF_UNIX;
+    int n = snprintf (addr->sun_path, sizeof addr->sun_path, "%s/nudge.sock",
+                      dir);
+    return n > 0 && (size_t) n < sizeof addr->sun_path;
+}
+
 void
 lnt_control_nudge (const char *dir)
 {
-    zsock_t *sock = s_connect (dir, 50);
-    if (!sock)
+    struct sockaddr_un addr;
+    int fd = s_nudge_address (dir, &addr)
+                 ? socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                           0)
+                 : -1;
+    if (fd < 0)
         return;
-    zstr_send (sock, "NUDGE");
-    zsock_destroy (&sock);
+    /* No daemon, or one with nudges waiting already: nothing to do.     */
+    (void) sendto (fd, "N", 1, 0, (struct sockaddr *) &addr, sizeof addr);
+    close (fd);
+}
+
+int
+lnt_control_nudge_open (const char *dir, int *fd, lnt_why_t *why)
+{
+    struct sockaddr_un addr;
+    *fd = -1;
+    if (!s_nudge_address (dir, &addr))
+        return lnt_why (why, LNT_ECONFIG, "the data folder path %s is too "
+                        "long for a local socket", dir);
+    /* A socket file left by a daemon that was killed would refuse the
+       bind; the caller holds the folder's lock (lnt_control_claim).     */
+    unlink (addr.sun_path);
+    int f = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (f < 0 || bind (f, (struct sockaddr *) &addr, sizeof addr) != 0) {
+        int err = errno;
+        if (f >= 0)
+            close (f);
+        return lnt_why (why, LNT_EUNAVAIL, "cannot bind the nudge socket %s: "
+                        "%s; check the data folder's owner and permissions",
+                        addr.sun_path, strerror (err));
+    }
+    *fd = f;
+    return 0;
+}
+
+bool
+lnt_control_nudged (int fd)
+{
+    char byte[16];
+    bool any = false;
+    while (recv (fd, byte, sizeof byte, MSG_DONTWAIT) >= 0)
+        any = true;
+    return any;
+}
+
+void
+lnt_control_nudge_close (const char *dir, int *fd)
+{
+    struct sockaddr_un addr;
+    if (*fd < 0)
+        return;
+    close (*fd);
+    *fd = -1;
+    if (s_nudge_address (dir, &addr))
+        unlink (addr.sun_path);
 }
 
 char *

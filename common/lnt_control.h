@@ -1,10 +1,13 @@
-/*  lnt_control.h - the local control socket of a daemon, in its data
-    folder: commands that write to the store nudge the daemon through it so
-    it ships at once, and `status` asks it how it stands.
+/*  lnt_control.h - the local sockets of a daemon, in its data folder:
+    commands that write to the store nudge the daemon so it ships at once,
+    and `status` asks it how it stands.
 
-    The daemon binds a ROUTER at ipc://DATA/control.sock; a command
-    connects a DEALER. Messages are single text frames: "NUDGE" (no
-    answer) and "STATUS" (answered with one frame of key=value lines).   */
+    Nudges are datagrams on a UNIX socket at DATA/nudge.sock (one byte, no
+    answer): a command's write is shipped without a handshake first. For
+    status the daemon binds a ROUTER at ipc://DATA/control.sock and a
+    command connects a DEALER. Messages there are single text frames:
+    "STATUS" (answered with one frame of key=value lines) and "NUDGE" (no
+    answer; what commands of earlier versions send).                      */
 #ifndef LNT_CONTROL_H
 #define LNT_CONTROL_H
 
@@ -28,8 +31,19 @@ int lnt_control_claim (const char *dir, const char *prog, int *fd,
                        lnt_why_t *why);
 
 /*  Tells the daemon of dir that the store has new changes. Best effort:
-    when no daemon listens it returns after at most 50 ms.                 */
+    when no daemon listens it returns at once.                            */
 void lnt_control_nudge (const char *dir);
+
+/*  Binds the nudge socket of dir for the daemon that claimed it: *fd is
+    non-blocking, for the daemon's loop to poll. 0, or LNT_ECONFIG (path
+    too long) or LNT_EUNAVAIL, with why.                                  */
+int lnt_control_nudge_open (const char *dir, int *fd, lnt_why_t *why);
+
+/*  Reads every nudge waiting on fd: true when there was one.            */
+bool lnt_control_nudged (int fd);
+
+/*  Closes the nudge socket *fd (when open) and removes its file.        */
+void lnt_control_nudge_close (const char *dir, int *fd);
 
 /*  Asks the daemon of dir for its status, waiting up to timeout_ms.
     Returns a fresh string of key=value lines (the caller frees it), or

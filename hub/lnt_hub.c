@@ -59,7 +59,8 @@ typedef struct {
     lnt_node_t *node;           /* the hub's store                         */
     zsock_t *router;            /* replication socket                      */
     zsock_t *query;             /* query socket                            */
-    zsock_t *control;           /* local nudges and status                 */
+    zsock_t *control;           /* local status (and old nudges)           */
+    int nudges;                 /* the nudge socket, or -1                 */
     zactor_t *monitor;          /* the replication socket's disconnections */
     zhashx_t *owed;             /* fd (text) -> DISCONNECTED events still
                                    due for connections already marked gone */
@@ -942,6 +943,21 @@ s_on_control (zloop_t *loop, zsock_t *sock, void *arg)
     return 0;
 }
 
+/*  A local command wrote to the store: reference data may have changed,
+    or the hub's log has grown.                                           */
+static int
+s_on_nudge (zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void) loop;
+    s_hub_t *hub = arg;
+    if (!lnt_control_nudged (item->fd))
+        return 0;
+    s_join (hub); /* the store is the loop's again                   */
+    s_idle (hub);
+    s_resume (hub);
+    return 0;
+}
+
 /*  Records where each office stands in the hub's log, for the offices
     query: at most 64 a time, the rest follow the next times.            */
 static void
@@ -1067,6 +1083,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
         return LNT_ENOMEM;
     hub->config = config;
     hub->lock = -1;
+    hub->nudges = -1;
     char control[300];
     int rc = lnt_node_open (config->data, 0, &hub->node, why);
     if (!rc && lnt_node_role (hub->node) != LNT_ROLE_HUB)
@@ -1077,6 +1094,8 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
                       "for a local socket", config->data);
     if (!rc)
         rc = lnt_control_claim (config->data, "lontar-hub", &hub->lock, why);
+    if (!rc)
+        rc = lnt_control_nudge_open (config->data, &hub->nudges, why);
     if (rc)
         goto done;
     hub->router = s_bind (config->bind, ZMQ_ROUTER, config->heartbeat_ms, why);
@@ -1122,6 +1141,9 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
     zloop_reader (hub->loop, zactor_sock (hub->monitor), s_on_monitor, hub);
     zloop_reader (hub->loop, hub->query, s_on_query, hub);
     zloop_reader (hub->loop, hub->control, s_on_control, hub);
+    zloop_poller (hub->loop,
+                  &(zmq_pollitem_t){NULL, hub->nudges, ZMQ_POLLIN, 0},
+                  s_on_nudge, hub);
     zloop_timer (hub->loop, 1000, 0, s_on_timer, hub);
     lnt_log_info ("hub province=%s bind=%s query=%s data=%s - ready",
                   lnt_node_code (hub->node), config->bind, config->query,
@@ -1155,6 +1177,7 @@ done:
     zsock_destroy (&hub->router);
     zsock_destroy (&hub->query);
     zsock_destroy (&hub->control);
+    lnt_control_nudge_close (config->data, &hub->nudges);
     lnt_buf_free (&hub->buf);
     lnt_node_destroy (&hub->node);
     if (hub->lock >= 0)
