@@ -532,7 +532,7 @@ refused_by_hub () {
     while [ "$1" != "--" ]; do args+=("$1"); shift; done
     needle=$2
     hex=$(M query "${args[0]}" json "${args[@]:1}")
-    run "$PROBE" "$QUERY_EP" --timeout 3000 "hex:$hex" || return 1
+    run "$PROBE" "$QUERY_EP" --timeout 10000 "hex:$hex" || return 1
     if [[ "$OUT" == *"< ANSWER code=64 body=\""*"$needle"* ]]; then
         pass "refused (64) by the hub: ${args[*]}"
         printf '     %s\n' "$(printf '%s\n' "$OUT" | grep -m1 '< ANSWER')"
@@ -812,7 +812,7 @@ fi
 section "bad arguments sent raw: the hub answers 64"
 if [ -x "$PROBE" ]; then
     hex=$(M query suggestions json office=3578)
-    run "$PROBE" "$QUERY_EP" --timeout 3000 "hex:$hex"
+    run "$PROBE" "$QUERY_EP" --timeout 10000 "hex:$hex"
     expect_contains "$OUT" "< ANSWER code=0 body=\"[" "a well-formed raw query is answered (code 0, a json array)"
     refused_by_hub suggestions area=1 -- 'suggestions takes no argument "area"; it takes office, status, class, overdue, open, from, to, year'
     refused_by_hub rb class=complaint -- 'rb takes no argument "class"'
