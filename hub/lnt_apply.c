@@ -323,7 +323,8 @@ s_validate (const lnt_ref_t *ref, s_lane_t *lane, const char *office,
     int rc;
     switch (c->kind) {
         case LNT_KIND_SUGGESTION:
-            if ((rc = lnt_codec_suggestion_decode (body, len, &lane->u.s, why)))
+            if ((rc = lnt_codec_suggestion_decode (body, len, &lane->u.s,
+                                                   why)))
                 return rc;
             memcpy (lane->u.s.id, c->id, sizeof lane->u.s.id);
             memcpy (lane->u.s.office, c->office, sizeof lane->u.s.office);
@@ -335,7 +336,8 @@ s_validate (const lnt_ref_t *ref, s_lane_t *lane, const char *office,
             memcpy (lane->u.r.office, c->office, sizeof lane->u.r.office);
             return lnt_rb_item_check (&lane->u.r, ref, why);
         default:
-            if ((rc = lnt_codec_lke_answer_decode (body, len, &lane->u.a, why)))
+            if ((rc = lnt_codec_lke_answer_decode (body, len, &lane->u.a,
+                                                   why)))
                 return rc;
             memcpy (lane->u.a.id, c->id, sizeof lane->u.a.id);
             memcpy (lane->u.a.office, c->office, sizeof lane->u.a.office);

@@ -814,7 +814,8 @@ s_on_router (zloop_t *loop, zsock_t *sock, void *arg)
             zmsg_destroy (&msg);
     }
     /* While the writer commits, the group grows (and is validated as
-       it grows) up to its bounds; then the loop waits for the writer.  */
+       it grows) up to its bounds; then it waits in the writer's queue,
+       or the loop waits for a place there (s_submit).                  */
     bool full = t->pending >= LNT_TURN_MAX
                 || t->pending_changes >= LNT_TURN_CHANGES;
     if (t->pending && (!hub->handed || full || s_prepare (hub) != 0))
