@@ -7,6 +7,7 @@
 #include "lnt_apply.h"
 #include "lnt_log.h"
 #include "lnt_replica.h"
+#include "lnt_worker.h"
 
 #define LNT_CP_FIELDS 11
 #define LNT_CP_FIELDS_OLD 9 /* before version and flags, which read as 0 */
@@ -229,7 +230,8 @@ struct lnt_apply_group_t {
     s_prep_t *preps;          /* their changes, batch after batch           */
     s_lane_t lane[2];         /* the group's (0), and the helper's (1),
                                  added to the group's when it is done     */
-    zactor_t *helper;         /* prepares a share of a large prepare      */
+    zactor_t *helper;         /* prepares a share of a large prepare
+                                 (an lnt_worker)                          */
     size_t count;             /* changes in preps                           */
     size_t cap;               /* room in preps                              */
     uint64_t ref_version;     /* the reference data validation used         */
@@ -245,6 +247,7 @@ struct lnt_apply_group_t {
 /*  A share of a prepare: items from up to to, whose changes are prepared
     into preps from at on, with lane.                                      */
 typedef struct {
+    lnt_work_t work;          /* for the helper: s_share_run              */
     lnt_apply_group_t *g;
     s_lane_t *lane;
     size_t from, to, at;
@@ -391,28 +394,11 @@ s_prepare_share (const s_share_t *sh)
     return 0;
 }
 
-/*  The helper: prepares each share it is given and says how it went.    */
-static void
-s_helper (zsock_t *pipe, void *arg)
+/*  The helper's work: one share.                                        */
+static int
+s_share_run (lnt_work_t *work)
 {
-    (void) arg;
-    zsock_signal (pipe, 0);
-    for (;;) {
-        zmsg_t *msg = zmsg_recv (pipe);
-        if (!msg && zmq_errno () == EINTR)
-            continue; /* a signal: the caller waits for this share      */
-        if (!msg)
-            break;
-        zframe_t *frame = zmsg_first (msg);
-        s_share_t *sh = zmsg_size (msg) == 1
-                                && zframe_size (frame) == sizeof sh
-                            ? *(s_share_t **) zframe_data (frame)
-                            : NULL;
-        zmsg_destroy (&msg);
-        if (!sh)
-            break; /* $TERM                                              */
-        zsock_send (pipe, "i", s_prepare_share (sh));
-    }
+    return s_prepare_share ((s_share_t *) work);
 }
 
 /*  Adds what the helper's share made (its changes from at to count) to
@@ -463,29 +449,24 @@ lnt_apply_prepare (lnt_apply_group_t *g, lnt_apply_item_t *items, size_t n,
     g->count = count;
     /* Many changes in two batches or more: the helper prepares the
        batches of the second half of the changes meanwhile.              */
-    s_share_t own = {g, &g->lane[0], g->n, n, at};
-    s_share_t side = {g, &g->lane[1], n, n, count};
+    s_share_t own = {{s_share_run}, g, &g->lane[0], g->n, n, at};
+    s_share_t side = {{s_share_run}, g, &g->lane[1], n, n, count};
     if (count - at > LNT_SPLIT_CHANGES && n - g->n >= 2) {
         side.from = g->n;
         side.at = at;
         while (side.from < n - 1 && side.at - at < (count - at) / 2)
             side.at += items[side.from++].msg->count;
         if (!g->helper)
-            g->helper = zactor_new (s_helper, NULL);
-        if (g->helper && zsock_send (g->helper, "p", &side) == 0)
+            g->helper = lnt_worker_new ();
+        if (g->helper && lnt_worker_give (g->helper, &side.work) == 0)
             own.to = side.from;
     }
     int rc = s_prepare_share (&own);
     if (own.to < n) {
-        int side_rc = LNT_EINTERNAL;
-        while (zsock_recv (g->helper, "i", &side_rc) != 0)
-            if (zmq_errno () != EINTR) {
-                /* Its word is lost: the helper is done with the share
-                   only once it has ended.                               */
-                zactor_destroy (&g->helper);
-                side_rc = LNT_EINTERNAL;
-                break;
-            }
+        int side_rc = lnt_worker_take (g->helper);
+        if (side_rc == LNT_EINTERNAL)
+            zactor_destroy (&g->helper); /* done with the share only once
+                                            it has ended                 */
         if (!rc)
             rc = side_rc ? side_rc : s_lanes_join (g, side.at, count);
     }

@@ -9,6 +9,7 @@
 #include "lnt_hub.h"
 #include "lnt_log.h"
 #include "lnt_query.h"
+#include "lnt_worker.h"
 
 #define LNT_TURNS 3             /* one committing, one queued behind it,
                                    one gathering                         */
@@ -43,6 +44,7 @@ typedef struct {
 
 /*  The batches of one group commit and what they borrow from.           */
 typedef struct {
+    lnt_work_t work;            /* for the writer: s_commit_run            */
     zmsg_t *held[LNT_TURN_MAX]; /* messages whose batches await commit     */
     lnt_msg_t msgs[LNT_TURN_MAX]; /* their decoded batches                 */
     lnt_apply_item_t items[LNT_TURN_MAX]; /* the group                     */
@@ -426,20 +428,6 @@ s_gathering (s_hub_t *hub)
     return hub->turn[(hub->head + hub->handed) % LNT_TURNS];
 }
 
-/*  Waits for the writer's word on the oldest group handed to it.         */
-static int
-s_word (s_hub_t *hub)
-{
-    /* The writer borrows the turn until it answers: a signal that ends
-       the wait early (SIGTERM) does not end that.                       */
-    int rc = LNT_EINTERNAL;
-    while (zsock_recv (hub->writer, "i", &rc) != 0) {
-        if (zmq_errno () != EINTR)
-            return LNT_EINTERNAL;
-    }
-    return rc;
-}
-
 /*  Waits for the writer's commits of the n oldest groups handed to it
     and answers their batches, in order. A group the writer could not
     commit is settled here once the writer is idle, so the groups behind
@@ -449,7 +437,9 @@ s_settle (s_hub_t *hub, int n)
 {
     int rc[LNT_TURNS];
     for (int i = 0; i < n; i++)
-        if ((rc[i] = s_word (hub)) != 0)
+        /* The writer borrows the turn until it answers: a signal that
+           ends the wait early (SIGTERM) does not end that.              */
+        if ((rc[i] = lnt_worker_take (hub->writer)) != 0)
             n = hub->handed;
     s_turn_t *done[LNT_TURNS];
     for (int i = 0; i < n; i++)
@@ -518,7 +508,8 @@ s_submit (s_hub_t *hub)
     if (!rc) {
         t->now = lnt_time_now_ms ();
         memset (&t->stats, 0, sizeof t->stats);
-        rc = zsock_send (hub->writer, "p", t) == 0 ? 0 : LNT_APPLY_AGAIN;
+        rc = lnt_worker_give (hub->writer, &t->work) == 0 ? 0
+                                                         : LNT_APPLY_AGAIN;
     }
     if (rc) {
         s_join (hub);
@@ -537,31 +528,12 @@ s_resume (s_hub_t *hub)
         s_submit (hub);
 }
 
-/*  The writer: commits each turn it is given and says how it went.      */
-static void
-s_writer (zsock_t *pipe, void *arg)
+/*  The writer's work: one turn's group commit.                          */
+static int
+s_commit_run (lnt_work_t *work)
 {
-    (void) arg;
-    zsock_signal (pipe, 0);
-    for (;;) {
-        zmsg_t *msg = zmsg_recv (pipe);
-        if (!msg && zmq_errno () == EINTR)
-            continue; /* a signal: the loop's word is still owed        */
-        if (!msg)
-            break;
-        if (zmsg_size (msg) == 1 && zframe_streq (zmsg_first (msg), "$TERM")) {
-            zmsg_destroy (&msg);
-            break;
-        }
-        s_turn_t *t = zmsg_size (msg) == 1 && zframe_size (zmsg_first (msg))
-                                                  == sizeof t
-                          ? *(s_turn_t **) zframe_data (zmsg_first (msg))
-                          : NULL;
-        zmsg_destroy (&msg);
-        int rc = t ? lnt_apply_commit (t->group, t->now, &t->stats)
-                   : LNT_EINTERNAL;
-        zsock_send (pipe, "i", rc);
-    }
+    s_turn_t *t = (s_turn_t *) work;
+    return lnt_apply_commit (t->group, t->now, &t->stats);
 }
 
 static int
@@ -1119,6 +1091,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
             rc = LNT_ENOMEM;
             goto done;
         }
+        hub->turn[i]->work.run = s_commit_run;
     }
     /* DISCONNECTED names the socket of a connection libzmq closed.      */
     if (!(hub->monitor = zactor_new (zmonitor, hub->router))) {
@@ -1128,7 +1101,7 @@ lnt_hub_run (const lnt_hub_config_t *config, lnt_why_t *why)
     zstr_sendx (hub->monitor, "LISTEN", "DISCONNECTED", NULL);
     zstr_sendx (hub->monitor, "START", NULL);
     zsock_wait (hub->monitor);
-    if (!(hub->writer = zactor_new (s_writer, NULL))) {
+    if (!(hub->writer = lnt_worker_new ())) {
         rc = LNT_ENOMEM;
         goto done;
     }
