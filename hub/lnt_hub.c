@@ -84,8 +84,10 @@ typedef struct {
                                    messages, or the timer's): the writer
                                    goes idle for it at the next hand-over
                                    (s_idle)                              */
-    bool save_owed;             /* the timer asks s_idle to save the
-                                   offices' down positions               */
+    bool tick_owed;             /* the timer or a local command asks
+                                   s_idle to save the offices' down
+                                   positions and check the reference
+                                   data                                  */
     zactor_t *writer;           /* commits groups while the loop reads     */
     uint64_t ref_version;       /* of the reference data loaded            */
     bool failed;                /* the store failed: stop the loop         */
@@ -910,8 +912,8 @@ s_on_control (zloop_t *loop, zsock_t *sock, void *arg)
     }
     free (word);
     zmsg_destroy (&msg);
-    s_idle (hub); /* a NUDGE: reference data may have changed, or the
-                     hub's log has grown                                 */
+    hub->tick_owed = true; /* a NUDGE: reference data may have changed, */
+    s_idle (hub);          /* or the hub's log has grown                */
     s_resume (hub);
     return 0;
 }
@@ -926,6 +928,7 @@ s_on_nudge (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     if (!lnt_control_nudged (item->fd))
         return 0;
     s_join (hub); /* the store is the loop's again                   */
+    hub->tick_owed = true;
     s_idle (hub);
     s_resume (hub);
     return 0;
@@ -954,18 +957,19 @@ s_save_down (s_hub_t *hub)
             saving[i]->down_saved = acked[i];
 }
 
-/*  What the loop does with the store while the writer is idle: saves the
-    down positions when the timer asked, reloads changed reference data
-    and fills the connections' windows.                                   */
+/*  What the loop does with the store while the writer is idle: when the
+    timer or a command asked, saves the down positions and reloads
+    changed reference data; then fills the connections' windows.          */
 static void
 s_idle (s_hub_t *hub)
 {
     assert (!hub->handed);
     hub->idle_owed = false;
-    if (hub->save_owed)
+    if (hub->tick_owed) {
         s_save_down (hub);
-    hub->save_owed = false;
-    s_refresh_ref (hub);
+        s_refresh_ref (hub);
+        hub->tick_owed = false;
+    }
     s_pump (hub);
 }
 
@@ -991,7 +995,7 @@ s_on_timer (zloop_t *loop, int timer_id, void *arg)
     zlist_destroy (&stale);
     /* While groups stream through the writer, its queue is not emptied
        for this: the next hand-over waits for it (s_submit).             */
-    hub->save_owed = true;
+    hub->tick_owed = true;
     if (hub->handed)
         hub->idle_owed = true;
     else
